@@ -1,0 +1,48 @@
+"""Exact money: integer 分 (fen) in the database, Decimal yuan in code, 万元/亿元 on screen."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN = Decimal("0.01")
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+
+
+def yuan_to_fen(yuan: Decimal | int | str) -> int:
+    """Convert yuan to integer fen; more than two decimals is an error, never silently rounded."""
+    try:
+        value = Decimal(str(yuan))
+    except InvalidOperation as exc:
+        raise ValueError(f"不是有效的金额：{yuan}") from exc
+    if not value.is_finite():
+        raise ValueError(f"不是有效的金额：{yuan}")
+    fen = value * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"金额 {yuan} 元超出分的精度")
+    return int(fen)
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def yuan_str(fen: int) -> str:
+    """The contract form of money in figures JSON: yuan with two decimals, e.g. "14070000.00"."""
+    return str(fen_to_yuan(fen))
+
+
+def format_wan(fen: int, places: int = 2) -> str:
+    """Show an amount in 万元 as Chinese reports do: 1407.00 万元."""
+    wan = (Decimal(fen) / 100 / WAN).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return f"{wan:,} 万元"
+
+
+def format_cn(fen: int) -> str:
+    """Pick the natural unit: 亿元 from one hundred million, else 万元, else 元."""
+    yuan = Decimal(fen) / 100
+    if abs(yuan) >= YI:
+        return f"{(yuan / YI).quantize(Decimal('0.01'), ROUND_HALF_UP):,} 亿元"
+    if abs(yuan) >= WAN:
+        return f"{(yuan / WAN).quantize(Decimal('0.01'), ROUND_HALF_UP):,} 万元"
+    return f"{yuan.quantize(FEN):,} 元"
