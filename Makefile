@@ -45,8 +45,8 @@ test-browser: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser
 
 messages: install
-	cd duikou && ../$(BIN)/duikou makemessages -l en --no-obsolete -i "*/migrations/*"
-	$(BIN)/duikou compilemessages -l en
+	$(BIN)/duikou makemessages -l en --no-obsolete -i "*/migrations/*" -i ".venv/*" -i "var/*" -i "tests/*"
+	$(BIN)/duikou compilemessages -l en -i .venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -210,3 +210,26 @@ def test_the_dashboard_shows_figures_of_the_users_scope(client_for, reg):
     page = client_for(reg.dulan_team).get("/", {"year": 2023}).content.decode()
     assert 'id="kpi-pairings">1<' in page
     assert client_for(reg.hq).get("/", {"year": "x"}).status_code == 200
+
+
+def test_list_pages_do_not_query_per_row(client_for, reg, django_assert_max_num_queries):
+    from duikou.core import services
+
+    client = client_for(reg.hq)
+    for i in range(20):
+        hx = services.organisation_create(
+            actor=None, name=f"都兰县测试学校{i}", kind="学校", side="受援方", division=reg.dulan
+        )
+        zj = services.organisation_create(
+            actor=None, name=f"嘉兴测试学校{i}", kind="学校", side="支援方", division=reg.jiaxing
+        )
+        services.pairing_create(
+            actor=None,
+            kind="学校-学校",
+            zhejiang_org=zj,
+            haixi_org=hx,
+            start_date=reg.dulan_pairing.start_date,
+        )
+    for url in ["/orgs/", "/pairings/", "/pairings/overview/", "/"]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200

@@ -28,6 +28,7 @@ from duikou.core.vocab import DivisionLevel, PairingKind, Side
 from duikou.lib.xlsx import list_workbook
 
 PAGE_SIZE = 25
+KIND_ORDER = {kind: i for i, kind in enumerate(PairingKind.values)}
 
 
 def _get_organisation_for_user(request: HttpRequest, pk: int) -> Organisation:
@@ -394,7 +395,7 @@ def pairing_overview(request: HttpRequest) -> HttpResponse:
         if not items and division.level != DivisionLevel.COUNTY:
             continue
         by_kind: dict[str, list[Pairing]] = {}
-        for p in items:
+        for p in sorted(items, key=lambda p: KIND_ORDER[p.kind]):
             by_kind.setdefault(p.get_kind_display(), []).append(p)
         groups.append({"division": division, "by_kind": by_kind, "count": len(items)})
     visible = [g for g in groups if g["count"] or request.user.role in scopes.FULL_READ_ROLES]

@@ -6,14 +6,16 @@
     var data = JSON.parse(el.textContent);
     var palette = ["#1f5c99", "#2f9e8f", "#e0a030", "#c8553d", "#7a5195", "#58508d", "#8c8c8c"];
 
-    var kind = echarts.init(document.getElementById("chart-kind"));
+    var kindEl = document.getElementById("chart-kind");
+    var narrow = kindEl.clientWidth < 480;
+    var kind = echarts.init(kindEl);
     kind.setOption({
       color: palette,
       tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
       legend: { bottom: 0, type: "scroll" },
       series: [{
         type: "pie", radius: ["38%", "68%"], center: ["50%", "45%"],
-        label: { formatter: "{b}\n{c}" },
+        label: { show: !narrow, formatter: "{b}\n{c}" },
         data: data.pairings_by_kind
       }]
     });
