@@ -63,8 +63,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "duikou.accounts",
     "duikou.core",
+    "duikou.projects",
+    "duikou.exchange_io",
     "duikou.reports",
 ]
 
@@ -143,6 +147,27 @@ STATIC_ROOT.mkdir(exist_ok=True)
 # Serve straight from the source folders: `duikou runserver` works without collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "uploads"
+
+# Background work (imports, big exports, reports): one task mechanism, database-backed so the
+# embedded default needs no broker; `duikou db_worker` runs it (`duikou demo` starts one).
+# DUIKOU_TASKS=immediate runs tasks inline (tests, scripts).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_str("DUIKOU_TASKS", "database") == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DUIKOU_IMPORT_MAX_BYTES = int(env_str("DUIKOU_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+DUIKOU_ALERTS = {
+    "not_started_days": int(env_str("DUIKOU_ALERT_NOT_STARTED_DAYS", "30")),
+    "no_report_days": int(env_str("DUIKOU_ALERT_NO_REPORT_DAYS", "45")),
+    "disbursement_lag_points": int(env_str("DUIKOU_ALERT_DISBURSEMENT_LAG_POINTS", "25")),
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12

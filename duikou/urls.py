@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("duikou.reports.urls")),
     path("", include("duikou.core.urls")),
+    path("", include("duikou.projects.urls")),
+    path("io/", include("duikou.exchange_io.urls")),
     path("accounts/", include("duikou.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -144,3 +144,65 @@ def haixi_orgs_for_pairing(user: User) -> QuerySet[Organisation]:
 def zhejiang_orgs_for_pairing(user: User) -> QuerySet[Organisation]:
     # Any Zhejiang organisation may support a county: provincial hospitals serve every county.
     return Organisation.objects.filter(side=Side.SUPPORTING).select_related("division")
+
+
+# Projects ----------------------------------------------------------------------------------
+
+
+def projects_for_user(user: User):
+    from duikou.projects.models import Project
+
+    qs = Project.objects.select_related("county", "implementer", "pairing_city")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.role in FULL_READ_ROLES:
+        return qs
+    if user.role == Role.COUNTY_TEAM:
+        return qs.filter(county__in=county_ids(user))
+    if user.role == Role.LIAISON and user.organisation_id:
+        return qs.filter(implementer=user.organisation_id)
+    return qs.none()
+
+
+def flows_for_user(user: User):
+    from duikou.projects.models import MoneyFlow
+
+    return MoneyFlow.objects.filter(project__in=projects_for_user(user).values("pk"))
+
+
+def can_create_project(user: User) -> bool:
+    return user.is_active and user.role in {Role.HEADQUARTERS, Role.COUNTY_TEAM}
+
+
+def can_edit_project(user: User, project) -> bool:
+    """Edit the record, record flows and transitions (headquarters-only ones are checked apart)."""
+    if not user.is_active:
+        return False
+    if user.role == Role.HEADQUARTERS:
+        return True
+    if user.role == Role.COUNTY_TEAM:
+        return project.county_id in county_ids(user)
+    return False
+
+
+def can_report_progress(user: User, project) -> bool:
+    if can_edit_project(user, project):
+        return True
+    return (
+        user.is_active
+        and user.role == Role.LIAISON
+        and user.organisation_id is not None
+        and project.implementer_id == user.organisation_id
+    )
+
+
+def project_counties(user: User) -> QuerySet[Division]:
+    """Where this user may place a project."""
+    from duikou.core.vocab import DivisionLevel
+
+    qs = Division.objects.filter(level=DivisionLevel.COUNTY)
+    if user.role == Role.HEADQUARTERS:
+        return qs
+    if user.role == Role.COUNTY_TEAM:
+        return qs.filter(pk__in=county_ids(user))
+    return qs.none()

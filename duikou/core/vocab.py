@@ -143,3 +143,38 @@ def lookup(vocabulary: type[models.TextChoices], raw: str) -> str | None:
         if value in {choice.value, str(choice.label), choice.name, choice.name.lower()}:
             return choice.value
     return None
+
+
+class ProjectMode(models.TextChoices):
+    TURNKEY = "交钥匙", _("交钥匙")
+    CHEQUE = "交支票", _("交支票")
+
+
+class BuildType(models.TextChoices):
+    NEW = "新建", _("新建")
+    CONTINUING = "续建", _("续建")
+
+
+# The lifecycle: which status may follow which (import may set any consistent status directly).
+PROJECT_TRANSITIONS: dict[str, set[str]] = {
+    ProjectStatus.RESERVE: {ProjectStatus.APPROVED, ProjectStatus.CANCELLED},
+    ProjectStatus.APPROVED: {
+        ProjectStatus.BUILDING,
+        ProjectStatus.SUSPENDED,
+        ProjectStatus.CANCELLED,
+    },
+    ProjectStatus.BUILDING: {ProjectStatus.COMPLETED, ProjectStatus.SUSPENDED},
+    ProjectStatus.COMPLETED: {ProjectStatus.ACCEPTED},
+    ProjectStatus.ACCEPTED: set(),
+    ProjectStatus.SUSPENDED: {
+        ProjectStatus.APPROVED,
+        ProjectStatus.BUILDING,
+        ProjectStatus.CANCELLED,
+    },
+    ProjectStatus.CANCELLED: set(),
+}
+# Transitions only headquarters may make (an approval stamp).
+HEADQUARTERS_TRANSITIONS = {ProjectStatus.APPROVED, ProjectStatus.ACCEPTED}
+
+VOCABULARIES["project_mode"] = ProjectMode
+VOCABULARIES["build_type"] = BuildType

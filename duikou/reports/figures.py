@@ -8,14 +8,22 @@ A part whose module is not built yet is left out, never faked.
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from duikou.accounts import scopes
 from duikou.accounts.models import User
 from duikou.core.models import Division, Organisation, Pairing
-from duikou.core.vocab import OrgKind, PairingKind, Side
+from duikou.core.vocab import (
+    FlowType,
+    OrgKind,
+    PairingKind,
+    ProjectCategory,
+    ProjectStatus,
+    Side,
+)
 
 
 def _pairings(user: User | None) -> QuerySet[Pairing]:
@@ -63,10 +71,122 @@ def organisations(user: User | None = None) -> dict:
     }
 
 
+def _projects(user: User | None):
+    from duikou.projects.models import Project
+
+    return scopes.projects_for_user(user) if user is not None else Project.objects.all()
+
+
+def _flows(user: User | None):
+    from duikou.projects.models import MoneyFlow
+
+    return scopes.flows_for_user(user) if user is not None else MoneyFlow.objects.all()
+
+
+def _money(value) -> str:
+    return str((value or Decimal(0)).quantize(Decimal("0.01")))
+
+
+def projects(year: int, user: User | None = None) -> dict:
+    """Projects of the plan year; cancelled ones count only in by_status."""
+    qs = _projects(user).filter(year=year)
+    live = qs.exclude(status=ProjectStatus.CANCELLED)
+    by_category = {
+        row["category"]: row
+        for row in live.order_by().values("category").annotate(n=Count("pk"), aid=Sum("aid_amount"))
+    }
+    totals = live.aggregate(n=Count("pk"), aid=Sum("aid_amount"))
+    return {
+        "count": totals["n"],
+        "aid": _money(totals["aid"]),
+        "by_category": {
+            c.value: {
+                "count": by_category[c.value]["n"],
+                "aid": _money(by_category[c.value]["aid"]),
+            }
+            for c in ProjectCategory
+            if c.value in by_category
+        },
+        "by_status": _ordered(_count_by(qs, "status"), ProjectStatus),
+    }
+
+
+def flows(year: int, user: User | None = None) -> dict:
+    """Money flows dated in the year, by type, all funding sources."""
+    qs = _flows(user).filter(date__year=year)
+    sums = {
+        row["type"]: row["total"]
+        for row in qs.order_by().values("type").annotate(total=Sum("amount"))
+    }
+    return {t.value: _money(sums.get(t.value)) for t in FlowType}
+
+
+def _rate(part, whole) -> str | None:
+    if not whole:
+        return None
+    return str((Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1")))
+
+
+def project_indicators(year: int, user: User | None = None) -> dict:
+    """资金拨付率, 支出率, 开工率, 完工率 of the year's projects: overall, by category, by county.
+
+    Rates are percentages with one decimal, as strings; null where the base is zero.
+    拨付率 = 拨付 / 下达 and 支出率 = 支出 / 拨付 over the flows of the year's projects (all dates);
+    开工率 = started / all, 完工率 = finished (完工 or 验收) / all, cancelled projects left out.
+    """
+    from duikou.projects.models import MoneyFlow
+
+    live = _projects(user).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+    started = {ProjectStatus.BUILDING, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED}
+    finished = {ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED}
+
+    def block(group: str | None) -> dict[str, dict]:
+        counts: dict = {}
+        for row in (
+            live.order_by().values(*([group] if group else []), "status").annotate(n=Count("pk"))
+        ):
+            key = row[group] if group else "all"
+            c = counts.setdefault(key, {"n": 0, "started": 0, "finished": 0})
+            c["n"] += row["n"]
+            c["started"] += row["n"] if row["status"] in started else 0
+            c["finished"] += row["n"] if row["status"] in finished else 0
+        money: dict = {}
+        flow_group = f"project__{group}" if group else None
+        fqs = MoneyFlow.objects.filter(project__in=live.values("pk")).order_by()
+        for row in fqs.values(*([flow_group] if flow_group else []), "type").annotate(
+            total=Sum("amount")
+        ):
+            key = row[flow_group] if flow_group else "all"
+            money.setdefault(key, {})[row["type"]] = row["total"]
+        out = {}
+        for key, c in counts.items():
+            m = money.get(key, {})
+            out[key] = {
+                "projects": c["n"],
+                "资金拨付率": _rate(m.get(FlowType.DISBURSEMENT), m.get(FlowType.COMMITMENT)),
+                "支出率": _rate(m.get(FlowType.EXPENDITURE), m.get(FlowType.DISBURSEMENT)),
+                "开工率": _rate(c["started"], c["n"]),
+                "完工率": _rate(c["finished"], c["n"]),
+            }
+        return out
+
+    by_county = block("county__short_name")
+    return {
+        "overall": block(None).get("all", {"projects": 0}),
+        "by_category": {
+            c.value: v for c in ProjectCategory if (v := block("category").get(c.value))
+        },
+        "by_county": dict(sorted(by_county.items())),
+    }
+
+
 def compute(year: int, user: User | None = None) -> dict:
     """All figures of a year, in the figures.md contract (plus our own additions)."""
     return {
         "year": year,
+        "projects": projects(year, user),
+        "flows": flows(year, user),
+        "project_indicators": project_indicators(year, user),
         "pairings": pairings(year, user),
         "organisations": organisations(user),
     }

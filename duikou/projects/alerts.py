@@ -1,0 +1,169 @@
+"""Alerts (预警) on lagging projects, computed from records on every read.
+
+Thresholds are settings (DUIKOU_ALERTS) so the headquarters can tune them without code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from duikou.core.fields import MoneyField
+from duikou.core.vocab import FlowType, ProjectStatus
+from duikou.projects.models import MoneyFlow, ProgressReport, Project
+
+DEFAULTS = {
+    "not_started_days": 30,  # no actual start this many days after the planned start
+    "no_report_days": 45,  # under construction and no progress report for this many days
+    "disbursement_lag_points": 25,  # 拨付/下达 behind the year's elapsed time by more points
+}
+
+KINDS = {
+    "not_started": gettext_lazy("逾期未开工"),
+    "no_report": gettext_lazy("长期未报进度"),
+    "slow_disbursement": gettext_lazy("拨付滞后"),
+    "finished_late": gettext_lazy("逾期完工"),
+    "overdue": gettext_lazy("超期未完工"),
+    "over_budget": gettext_lazy("下达超预算"),
+}
+ACTIVE = [ProjectStatus.RESERVE, ProjectStatus.APPROVED, ProjectStatus.BUILDING]
+
+
+def thresholds() -> dict[str, int]:
+    return {**DEFAULTS, **getattr(settings, "DUIKOU_ALERTS", {})}
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    project: Project
+    message: str
+
+    @property
+    def label(self) -> str:
+        return str(KINDS[self.kind])
+
+
+def _year_elapsed(year: int, today: dt.date) -> Decimal:
+    """Share of the plan year gone by on `today`, in percent (0 before, 100 after)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if today < start:
+        return Decimal(0)
+    if today >= end:
+        return Decimal(100)
+    return Decimal((today - start).days * 100) / Decimal((end - start).days)
+
+
+def flow_sum(flow_type: str) -> Subquery:
+    """Per-project total of one flow type, as a subquery annotation (yuan)."""
+    return Subquery(
+        MoneyFlow.objects.filter(project=OuterRef("pk"), type=flow_type)
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=MoneyField(),
+    )
+
+
+def compute_alerts(projects: QuerySet[Project], today: dt.date | None = None) -> list[Alert]:
+    """Every alert of the given projects (already scoped to the user), worst first."""
+    today = today or timezone.localdate()
+    t = thresholds()
+    # Subqueries, not joins: joining reports and flows at once would multiply the sums.
+    qs = projects.exclude(status=ProjectStatus.CANCELLED).annotate(
+        last_report=Subquery(
+            ProgressReport.objects.filter(project=OuterRef("pk"))
+            .order_by("-date")
+            .values("date")[:1]
+        ),
+        committed=flow_sum(FlowType.COMMITMENT),
+        disbursed=flow_sum(FlowType.DISBURSEMENT),
+    )
+    alerts: list[Alert] = []
+    for p in qs:
+        if (
+            p.status in {ProjectStatus.RESERVE, ProjectStatus.APPROVED}
+            and p.planned_start
+            and not p.actual_start
+            and (today - p.planned_start).days > t["not_started_days"]
+        ):
+            days = (today - p.planned_start).days
+            alerts.append(
+                Alert(
+                    "not_started",
+                    p,
+                    _("计划 %(date)s 开工，已过 %(days)s 天仍未开工。")
+                    % {"date": p.planned_start.isoformat(), "days": days},
+                )
+            )
+        if p.status == ProjectStatus.BUILDING:
+            since = p.last_report or p.actual_start
+            if since and (today - since).days > t["no_report_days"]:
+                alerts.append(
+                    Alert(
+                        "no_report",
+                        p,
+                        _("在建项目自 %(date)s 起 %(days)s 天未报送进度。")
+                        % {"date": since.isoformat(), "days": (today - since).days},
+                    )
+                )
+        committed = p.committed or Decimal(0)
+        disbursed = p.disbursed or Decimal(0)
+        if committed > 0 and p.status in ACTIVE:
+            rate = disbursed * 100 / committed
+            elapsed = _year_elapsed(p.year, today)
+            if elapsed - rate > t["disbursement_lag_points"]:
+                alerts.append(
+                    Alert(
+                        "slow_disbursement",
+                        p,
+                        _("拨付率 %(rate)s%%，落后于年度时间进度 %(elapsed)s%%。")
+                        % {"rate": f"{rate:.0f}", "elapsed": f"{elapsed:.0f}"},
+                    )
+                )
+        if p.planned_finish:
+            if p.actual_finish and p.actual_finish > p.planned_finish:
+                alerts.append(
+                    Alert(
+                        "finished_late",
+                        p,
+                        _("计划 %(plan)s 完工，实际 %(actual)s 完工，晚 %(days)s 天。")
+                        % {
+                            "plan": p.planned_finish.isoformat(),
+                            "actual": p.actual_finish.isoformat(),
+                            "days": (p.actual_finish - p.planned_finish).days,
+                        },
+                    )
+                )
+            elif not p.actual_finish and p.status in ACTIVE and today > p.planned_finish:
+                alerts.append(
+                    Alert(
+                        "overdue",
+                        p,
+                        _("计划 %(plan)s 完工，已超期 %(days)s 天。")
+                        % {
+                            "plan": p.planned_finish.isoformat(),
+                            "days": (today - p.planned_finish).days,
+                        },
+                    )
+                )
+        budget = p.total_amount
+        if committed > budget:
+            alerts.append(
+                Alert(
+                    "over_budget",
+                    p,
+                    _("累计下达 %(c)s 元，超过项目预算 %(b)s 元。") % {"c": committed, "b": budget},
+                )
+            )
+    order = list(KINDS)
+    alerts.sort(key=lambda a: (order.index(a.kind), a.project.code))
+    return alerts
