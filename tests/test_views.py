@@ -230,6 +230,7 @@ def test_list_pages_do_not_query_per_row(client_for, reg, django_assert_max_num_
             haixi_org=hx,
             start_date=reg.dulan_pairing.start_date,
         )
-    for url in ["/orgs/", "/pairings/", "/pairings/overview/", "/"]:
-        with django_assert_max_num_queries(12):
+    # The dashboard runs a fixed set of figure queries; none grows with the rows.
+    for url, limit in [("/orgs/", 12), ("/pairings/", 12), ("/pairings/overview/", 12), ("/", 30)]:
+        with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
