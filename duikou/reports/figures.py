@@ -171,11 +171,10 @@ def project_indicators(year: int, user: User | None = None) -> dict:
         return out
 
     by_county = block("county__short_name")
+    by_category = block("category")
     return {
         "overall": block(None).get("all", {"projects": 0}),
-        "by_category": {
-            c.value: v for c in ProjectCategory if (v := block("category").get(c.value))
-        },
+        "by_category": {c.value: by_category[c.value] for c in ProjectCategory if c in by_category},
         "by_county": dict(sorted(by_county.items())),
     }
 
