@@ -1,5 +1,8 @@
 """`duikou demo`: migrate, load the demo programme, show the demo sign-ins, serve."""
 
+import os
+import subprocess
+import sys
 import unicodedata
 
 from django.core.management import call_command
@@ -69,4 +72,17 @@ class Command(BaseCommand):
             self.stdout.write(f"数据已就绪。启动服务：duikou runserver {addr}，然后打开 {url}")
             return
         self.stdout.write(self.style.SUCCESS(f"正在启动服务：{url}（按 Ctrl+C 停止）"))
-        call_command("runserver", addr, use_reloader=False)
+        # The background worker runs imports and reports beside the server (django-tasks).
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "duikou.cli", "db_worker", "--interval", "0.5"],
+            env={**os.environ},
+        )
+        self.stdout.write(f"后台任务进程已启动（PID {worker.pid}）。")
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
