@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "duikou.core",
     "duikou.projects",
     "duikou.exchange_io",
+    "duikou.people",
     "duikou.reports",
 ]
 

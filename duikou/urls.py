@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("duikou.core.urls")),
     path("", include("duikou.projects.urls")),
     path("io/", include("duikou.exchange_io.urls")),
+    path("", include("duikou.people.urls")),
     path("accounts/", include("duikou.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
