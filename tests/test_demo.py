@@ -4,6 +4,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from duikou.accounts.models import User
 from duikou.core.demo import DEMO_PASSWORD, load_demo
@@ -26,9 +28,14 @@ def _counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def demo(db):
-    return load_demo()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module and rolled back after it (it takes seconds)."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        signins = load_demo()
+        yield signins
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -606,5 +606,8 @@ def load_demo(stdout=None) -> list[dict]:
         )
         loader.pairings(departments)
         signins = loader.users()
+        from duikou.projects.demo import load_projects_demo
+
+        load_projects_demo(stdout=stdout)
     loader.report()
     return signins

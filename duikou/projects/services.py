@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts import scopes
@@ -64,7 +65,7 @@ class ConcurrentEditError(ValidationError):
     def __init__(self, changes: list[dict]):
         self.changes = changes
         super().__init__(
-            _("保存失败：您打开此页面后，该项目已被其他人修改。请查看下方的变更，刷新后重新填写。")
+            _("未保存：您打开此页面后，该项目已被其他人修改。请核对下方的变更后再保存。")
         )
 
 
@@ -326,6 +327,8 @@ def progress_report_create(
         raise PermissionDenied(_("您没有为该项目填报进度的权限。"))
     if project.status in {ProjectStatus.CANCELLED, ProjectStatus.RESERVE}:
         raise ValidationError(_("项目状态为“%(s)s”，不能填报进度。") % {"s": project.status})
+    if date and date > timezone.localdate():
+        raise ValidationError({"date": _("报告日期不能晚于今天。")})
     report = ProgressReport(
         project=project, date=date, progress=progress, text=text, created_by=actor
     )

@@ -121,6 +121,42 @@ def flows(year: int, user: User | None = None) -> dict:
     return {t.value: _money(sums.get(t.value)) for t in FlowType}
 
 
+def projects_by_county(year: int, user: User | None = None) -> dict[str, dict]:
+    """Count and planned aid of the year's projects by county (cancelled left out)."""
+    live = _projects(user).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+    rows = (
+        live.order_by("county__code")
+        .values("county__code", "county__short_name")
+        .annotate(n=Count("pk"), aid=Sum("aid_amount"))
+    )
+    return {r["county__short_name"]: {"count": r["n"], "aid": _money(r["aid"])} for r in rows}
+
+
+def flows_by_month(year: int, user: User | None = None) -> dict[str, list[str]]:
+    """Cumulative 下达 / 拨付 / 支出 at the end of each month; December equals flows(year)."""
+    from django.db.models.functions import ExtractMonth
+
+    rows = (
+        _flows(user)
+        .filter(date__year=year)
+        .annotate(month=ExtractMonth("date"))
+        .order_by()
+        .values("month", "type")
+        .annotate(total=Sum("amount"))
+    )
+    per_month = {t: [Decimal(0)] * 12 for t in FlowType.values}
+    for row in rows:
+        per_month[row["type"]][row["month"] - 1] += row["total"] or Decimal(0)
+    out = {}
+    for t, values in per_month.items():
+        running, series = Decimal(0), []
+        for v in values:
+            running += v
+            series.append(_money(running))
+        out[t] = series
+    return out
+
+
 def _rate(part, whole) -> str | None:
     if not whole:
         return None
@@ -185,6 +221,8 @@ def compute(year: int, user: User | None = None) -> dict:
         "year": year,
         "projects": projects(year, user),
         "flows": flows(year, user),
+        "flows_by_month": flows_by_month(year, user),
+        "projects_by_county": projects_by_county(year, user),
         "project_indicators": project_indicators(year, user),
         "pairings": pairings(year, user),
         "organisations": organisations(user),

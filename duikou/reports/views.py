@@ -1,10 +1,30 @@
+from decimal import Decimal
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from duikou.core.vocab import PairingKind, Side
+from duikou.accounts import scopes
+from duikou.core.vocab import FlowType, PairingKind, Side
+from duikou.projects import selectors as project_selectors
+from duikou.projects.alerts import compute_alerts
 from duikou.reports import figures
+
+
+def _projects_panel(data: dict, user) -> dict:
+    """The year's projects and money (from figures) and today's alerts in the user's scope."""
+    alerts = compute_alerts(scopes.projects_for_user(user))
+    return {
+        "count": data["projects"]["count"],
+        "aid": project_selectors.wan_number(Decimal(data["projects"]["aid"])),
+        "flows": [
+            {"label": t.label, "wan": project_selectors.wan_number(Decimal(data["flows"][t.value]))}
+            for t in FlowType
+        ],
+        "alert_count": len(alerts),
+        "alerts": alerts[:6],
+    }
 
 
 @login_required
@@ -41,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "kinds": kinds,
             "sides": sides,
+            "projects": _projects_panel(data, request.user),
             "years": range(2010, figures.current_year() + 2),
         },
     )
