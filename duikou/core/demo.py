@@ -609,5 +609,8 @@ def load_demo(stdout=None) -> list[dict]:
         from duikou.projects.demo import load_projects_demo
 
         load_projects_demo(stdout=stdout)
+        from duikou.people.demo import load_people_demo
+
+        load_people_demo(stdout=stdout)
     loader.report()
     return signins

@@ -24,6 +24,7 @@ from duikou.core.vocab import (
     ProjectStatus,
     Side,
 )
+from duikou.people import figures as people_figures
 
 
 def _pairings(user: User | None) -> QuerySet[Pairing]:
@@ -224,6 +225,9 @@ def compute(year: int, user: User | None = None) -> dict:
         "flows_by_month": flows_by_month(year, user),
         "projects_by_county": projects_by_county(year, user),
         "project_indicators": project_indicators(year, user),
+        "postings": people_figures.postings(year, user),
+        "trainings": people_figures.trainings(year, user),
+        "achievements": people_figures.achievements(year, user),
         "pairings": pairings(year, user),
         "organisations": organisations(user),
     }

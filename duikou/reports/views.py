@@ -3,10 +3,12 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from duikou.accounts import scopes
 from duikou.core.vocab import FlowType, PairingKind, Side
+from duikou.people.rotation import dashboard_panel as people_dashboard_panel
 from duikou.projects import selectors as project_selectors
 from duikou.projects.alerts import compute_alerts
 from duikou.reports import figures
@@ -62,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "kinds": kinds,
             "sides": sides,
             "projects": _projects_panel(data, request.user),
+            "people_panel": people_dashboard_panel(request.user, timezone.localdate()),
             "years": range(2010, figures.current_year() + 2),
         },
     )
