@@ -45,8 +45,11 @@ test-browser: install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser
 
 messages: install
-	$(BIN)/duikou makemessages -l en --no-obsolete -i "*/migrations/*" -i ".venv/*" -i "var/*" -i "tests/*"
+	$(BIN)/duikou makemessages -l en --no-obsolete -i "*/migrations/*" -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
 	$(BIN)/duikou compilemessages -l en -i .venv
+
+bench: install
+	$(BIN)/python bench/import_flows.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

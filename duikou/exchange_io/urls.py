@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from duikou.exchange_io import views
 
 app_name = "exchange_io"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="import"),
+    path("history/", views.batch_list, name="batch_list"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/status/", views.batch_status, name="batch_status"),
+    path("batches/<int:pk>/confirm/", views.batch_confirm, name="batch_confirm"),
+    path("batches/<int:pk>/undo/", views.batch_undo, name="batch_undo"),
+    path("batches/<int:pk>/errors.xlsx", views.batch_errors, name="batch_errors"),
+    path("batches/<int:pk>/file/", views.batch_file, name="batch_file"),
+    path("templates/", views.template_list, name="templates"),
+    path("templates/all.xlsx", views.template_all, name="template_all"),
+    path("templates/<str:sheet>.xlsx", views.template_sheet, name="template"),
+]

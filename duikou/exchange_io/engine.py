@@ -1,0 +1,408 @@
+"""The import engine: read a workbook, apply every sheet in one transaction, or nothing at all.
+
+    result = run(path, actor=user, dry_run=True)
+
+Reading and cell checks happen first, outside any transaction (progress is reported as rows are
+parsed). Then one transaction applies the sheets in their registry order (项目 before 资金
+before 结对), runs the whole-workbook checks (flow balances), and is rolled back when any error
+was found or when this is a dry run. Handlers load what they need in bulk (a few queries per
+sheet), compare unchanged rows in memory, create new records in bulk with their history and
+update existing ones through the owning app's services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DatabaseError, models, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from duikou.accounts import scopes
+from duikou.accounts.models import Role, User
+from duikou.core import services as core_services
+from duikou.core.models import Department, Division, Organisation
+from duikou.core.vocab import OrgKind, Side
+from duikou.exchange_io import reader, specs
+from duikou.exchange_io.report import ImportResult, Problem
+
+if TYPE_CHECKING:
+    from duikou.exchange_io.models import ImportBatch
+    from duikou.exchange_io.reader import ParsedSheet, Row
+
+log = logging.getLogger(__name__)
+CHUNK = 2000  # ids per IN (…) query: well under SQLite's variable limit
+ProgressFn = Callable[[int, int, str], None]
+
+
+def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+    batch = []
+    for value in values:
+        batch.append(value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def to_json(value: Any) -> Any:
+    """A field value as stored in an ImportChange's before-values."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# Organisations ---------------------------------------------------------------------------
+
+KIND_RULES: list[tuple[tuple[str, ...], str]] = [
+    (("医院",), OrgKind.HOSPITAL),
+    (("合作社",), OrgKind.COOPERATIVE),
+    (("学校", "中学", "小学", "职校"), OrgKind.SCHOOL),
+    (("学院", "大学", "职业技术"), OrgKind.COLLEGE),
+    (("村",), OrgKind.VILLAGE),
+    (("公司", "企业"), OrgKind.ENTERPRISE),
+    (("政府", "委员会", "局"), OrgKind.GOVERNMENT),
+]
+
+
+def infer_kind(name: str) -> str:
+    for words, kind in KIND_RULES:
+        if any(w in name for w in words):
+            return kind
+    return OrgKind.OTHER
+
+
+class OrgResolver:
+    """Organisations by exact name or unique short name; new names are created (with a warning)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        orgs = list(Organisation.objects.select_related("division"))
+        self.by_name = {o.name: o for o in orgs}
+        self.by_short: dict[str, list[Organisation]] = {}
+        for o in orgs:
+            if o.short_name and o.short_name != o.name:
+                self.by_short.setdefault(o.short_name, []).append(o)
+        self.failed: dict[str, list[str]] = {}
+        self._departments: dict[tuple[int, str], Department] | None = None
+
+    def resolve(
+        self,
+        sheet: ParsedSheet,
+        row: Row,
+        field: str,
+        *,
+        side: str,
+        county: Division | None = None,
+        city: Division | None = None,
+    ) -> Organisation | None:
+        name = row.values.get(field)
+        if not name:
+            return None
+        org = self.by_name.get(name)
+        if org is not None:
+            return org
+        shorts = self.by_short.get(name, [])
+        if len(shorts) == 1:
+            return shorts[0]
+        if len(shorts) > 1:
+            sheet.error(
+                row,
+                field,
+                _("简称“%(n)s”对应多个单位（%(all)s），请填写单位全称。")
+                % {"n": name, "all": "、".join(o.name for o in shorts)},
+            )
+            return None
+        if name in self.failed:
+            for message in self.failed[name]:
+                sheet.error(row, field, message)
+            return None
+        return self._create(sheet, row, field, name, side=side, county=county, city=city)
+
+    def _create(self, sheet, row, field, name, *, side, county, city) -> Organisation | None:
+        ctx = self.ctx
+        if side == Side.SUPPORTING:
+            division = city or ctx.division("330000")
+        else:
+            division = county or ctx.division("632800")
+        kind = infer_kind(name)
+        try:
+            org = core_services.organisation_create(
+                actor=ctx.actor, name=name, kind=kind, side=side, division=division
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages = [
+                _("无法新建单位“%(n)s”：%(m)s") % {"n": name, "m": m} for m in error_messages(exc)
+            ]
+            self.failed[name] = messages
+            for message in messages:
+                sheet.error(row, field, message)
+            return None
+        self.by_name[name] = org
+        ctx.created(org)
+        ctx.stamp_history(Organisation, org.pk)
+        sheet.warn(
+            row,
+            field,
+            _("新建单位“%(n)s”（系统中没有该单位）：%(side)s，%(kind)s，所在地 %(div)s。")
+            % {
+                "n": name,
+                "side": Side(side).label,
+                "kind": OrgKind(kind).label,
+                "div": division.name,
+            },
+        )
+        return org
+
+    def department(
+        self, sheet: ParsedSheet, row: Row, field: str, org: Organisation
+    ) -> Department | None:
+        name = row.values.get(field)
+        if not name:
+            return None
+        if self._departments is None:
+            self._departments = {(d.organisation_id, d.name): d for d in Department.objects.all()}
+        found = self._departments.get((org.pk, name))
+        if found is not None:
+            return found
+        try:
+            dept = core_services.department_get_or_create(
+                actor=self.ctx.actor, organisation=org, name=name
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for m in error_messages(exc):
+                sheet.error(row, field, _("无法新增科室“%(n)s”：%(m)s") % {"n": name, "m": m})
+            return None
+        self._departments[(org.pk, name)] = dept
+        self.ctx.created(dept)
+        self.ctx.stamp_history(Department, dept.pk)
+        sheet.warn(
+            row,
+            field,
+            _("为“%(org)s”新增科室“%(n)s”（该单位还没有这个科室）。")
+            % {"org": org.name, "n": name},
+        )
+        return dept
+
+
+def error_messages(exc: Exception) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc) or _("没有权限。")]
+
+
+# Scope -----------------------------------------------------------------------------------
+
+
+class Scope:
+    """What the acting user may write, computed once (mirrors accounts.scopes)."""
+
+    def __init__(self, actor: User | None):
+        self.actor = actor
+        self.everything = actor is None or (actor.is_active and actor.role == Role.HEADQUARTERS)
+        self.county_ids: set[int] = set()
+        if actor is not None and not self.everything:
+            self.county_ids = set(scopes.project_counties(actor).values_list("pk", flat=True))
+        self.may_create_projects = actor is None or scopes.can_create_project(actor)
+
+    def may_place_project(self, county_id: int) -> bool:
+        return self.everything or county_id in self.county_ids
+
+    def may_edit_project(self, project) -> bool:
+        return self.everything or (
+            self.actor is not None
+            and self.actor.is_active
+            and self.actor.role == Role.COUNTY_TEAM
+            and project.county_id in self.county_ids
+        )
+
+
+# Context ---------------------------------------------------------------------------------
+
+
+class Context:
+    """What the sheet handlers share during one run."""
+
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        result: ImportResult,
+        batch: ImportBatch | None,
+        dry_run: bool,
+    ):
+        self.actor = actor
+        self.result = result
+        self.batch = batch
+        self.dry_run = dry_run
+        self.reason = _("导入（批次 #%(n)s）") % {"n": batch.pk} if batch is not None else _("导入")
+        self.scope = Scope(actor)
+        self._divisions: dict[str, Division] = {}
+        self.orgs = OrgResolver(self)
+        # Projects by code: those the 项目 sheet wrote plus those other sheets looked up.
+        self.projects: dict[str, Any] = {}
+        # Codes the 项目 sheet holds (with their row), whether or not the row had errors.
+        self.book_projects: dict[str, Row] = {}
+        self._changes: list = []
+        self._history_models: set[type[models.Model]] = set()
+
+    def division(self, code: str) -> Division:
+        if code not in self._divisions:
+            self._divisions[code] = Division.objects.get(code=code)
+        return self._divisions[code]
+
+    # Change log (for undo) -------------------------------------------------------------
+
+    def created(self, obj: models.Model) -> None:
+        self._log(obj.__class__, obj.pk, "create", None)
+
+    def created_many(self, model: type[models.Model], pks: Iterable[int]) -> None:
+        self._history_models.add(model)
+        if self.batch is not None and not self.dry_run:
+            label = model._meta.label_lower
+            self._changes.extend((label, pk, "create", None) for pk in pks)
+
+    def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
+        self._log(obj.__class__, obj.pk, "update", before)
+        self.stamp_history(obj.__class__, obj.pk)
+
+    def _log(self, model, pk, action, before) -> None:
+        self._history_models.add(model)
+        if self.batch is None or self.dry_run:
+            return
+        self._changes.append((model._meta.label_lower, pk, action, before))
+
+    def stamp_history(self, model: type[models.Model], pk: int) -> None:
+        """Name this import as the reason of the newest history record of an updated object."""
+        history = model.history.model  # type: ignore[attr-defined]
+        newest = history.objects.filter(id=pk).order_by("-history_id").values("history_id")[:1]
+        history.objects.filter(history_id__in=newest).update(
+            history_change_reason=self.reason, history_user=self.actor
+        )
+
+    def save_changes(self) -> None:
+        from duikou.exchange_io import bulk
+        from duikou.exchange_io.models import ImportBatch, ImportChange
+
+        if self.batch is None:
+            return
+        connection = bulk.db_for(ImportChange)
+        before = ImportChange._meta.get_field("before")
+        bulk.insert(
+            ImportChange,
+            ["batch_id", "model", "object_id", "action", "before"],
+            (
+                (
+                    self.batch.pk,
+                    label,
+                    pk,
+                    action,
+                    None if data is None else before.get_db_prep_save(data, connection),
+                )
+                for label, pk, action, data in self._changes
+            ),
+            returning=False,
+        )
+        marks = {}
+        for model in self._history_models:
+            history = model.history.model  # type: ignore[attr-defined]
+            marks[model._meta.label_lower] = (
+                history.objects.aggregate(m=Max("history_id"))["m"] or 0
+            )
+        ImportBatch.objects.filter(pk=self.batch.pk).update(history_marks=marks)
+
+    # Errors from services ----------------------------------------------------------------
+
+    def fail(
+        self,
+        sheet: ParsedSheet,
+        row: Row,
+        exc: Exception,
+        *,
+        fields: dict[str, str] | None = None,
+        default: str | None = None,
+    ) -> None:
+        """Report a service's ValidationError/PermissionDenied on the row's matching columns."""
+        fields = fields or {}
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                column = fields.get(name, name)
+                if column == NON_FIELD_ERRORS or not sheet.has(column):
+                    column = default
+                for error in errors:
+                    sheet.error(row, column, " ".join(str(m) for m in error.messages))
+        else:
+            for message in error_messages(exc):
+                sheet.error(row, default, message)
+
+
+# Running ---------------------------------------------------------------------------------
+
+
+def run(
+    source: reader.Source,
+    *,
+    actor: User | None,
+    dry_run: bool,
+    filename: str = "",
+    batch: ImportBatch | None = None,
+    progress: ProgressFn | None = None,
+) -> ImportResult:
+    """Import a workbook all or nothing; the result says what was (or would be) written."""
+    result = ImportResult(filename=filename, dry_run=dry_run)
+
+    def read_progress(done: int, total: int) -> None:
+        if progress:
+            progress(done, total, "check")
+
+    try:
+        sheets = reader.read(source, result, progress=read_progress)
+    except reader.WorkbookError as exc:
+        result.fatal = str(exc)
+        return result
+    if any(s.broken for s in sheets):
+        # A sheet without usable headers: its rows were not read, so later sheets would only
+        # report follow-on errors (flows of projects "missing" from an unread 项目 sheet).
+        return result
+    if progress:
+        progress(result.total_rows, result.total_rows, "write")
+    ctx = Context(actor=actor, result=result, batch=batch, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            handlers = []
+            for sheet in sheets:
+                handler = sheet.spec.handler()
+                handlers.append(handler)
+                handler.apply(ctx, sheet)
+            for handler in handlers:
+                handler.finish(ctx)
+            if result.errors or dry_run:
+                transaction.set_rollback(True)
+            else:
+                ctx.save_changes()
+                result.written = True
+    except DatabaseError as exc:
+        # A concurrent write or a lost connection: nothing of this import is kept.
+        log.exception("import failed in the database")
+        result.written = False
+        result.errors.append(
+            Problem("", None, "", None, "", _("写入数据库失败，未导入任何数据：%(e)s") % {"e": exc})
+        )
+    if not result.ok:
+        # Counts of a rolled-back run describe what would have happened; keep them, but say so.
+        result.written = False
+    return result
+
+
+def sheet_names() -> list[str]:
+    return [s.name for s in specs.ordered()]

@@ -1,0 +1,68 @@
+"""`duikou import BOOK.xlsx [--dry-run] [--errors-out ERR.xlsx] [--user USERNAME]`.
+
+Exit status: 0 imported (or a clean dry run), 1 the workbook has errors (nothing written),
+2 bad usage (missing file, wrong arguments).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from duikou.exchange_io import engine, services
+from duikou.exchange_io.models import ImportBatch
+
+
+class Command(BaseCommand):
+    help = (
+        "导入按模板填写的 Excel 工作簿（项目、资金、结对）："
+        "全部导入，或在有任何错误时一条也不导入。"
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("book", help="工作簿文件（.xlsx）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
+        parser.add_argument(
+            "--errors-out",
+            metavar="ERR.xlsx",
+            help="有错误时，把标红并批注了错误单元格的工作簿副本写到此文件",
+        )
+        parser.add_argument("--user", metavar="USERNAME", help="记录在导入批次上的操作人用户名")
+
+    def handle(self, *args, **options) -> None:
+        book = Path(options["book"])
+        if not book.is_file():
+            raise CommandError(_("找不到文件：%(f)s") % {"f": book}, returncode=2)
+        errors_out = Path(options["errors_out"]) if options["errors_out"] else None
+        if errors_out is not None and not errors_out.parent.is_dir():
+            raise CommandError(
+                _("错误报告的目录不存在：%(d)s") % {"d": errors_out.parent}, returncode=2
+            )
+        actor = services.cli_actor()
+        username = options["user"] or (actor.username if actor else "")
+        if options["dry_run"]:
+            result = engine.run(book, actor=actor, dry_run=True, filename=book.name)
+            report = None
+        else:
+            batch = services.batch_create(
+                user=actor,
+                file=book,
+                filename=book.name,
+                via=ImportBatch.Via.CLI,
+                username=username,
+            )
+            result = services.batch_run(batch, dry_run=False)
+            report = batch.error_file
+        self.stdout.write(_("工作簿：%(f)s") % {"f": book.name})
+        self.stdout.write(result.text())
+        if errors_out is not None and result.errors:
+            if report:
+                with report.open("rb") as fh:
+                    errors_out.write_bytes(fh.read())
+            else:
+                errors_out.write_bytes(services.error_report_bytes(book.read_bytes(), result))
+            self.stdout.write(_("错误标注工作簿：%(f)s") % {"f": errors_out})
+        if not result.ok:
+            raise SystemExit(1)

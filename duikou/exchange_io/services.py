@@ -1,0 +1,470 @@
+"""Import batches: create one from an upload, run its dry run or import, undo it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from duikou.accounts.models import Role, User
+from duikou.exchange_io import engine, reader
+from duikou.exchange_io.models import ImportBatch, ImportChange
+from duikou.exchange_io.report import ImportResult, error_workbook
+
+log = logging.getLogger(__name__)
+Status = ImportBatch.Status
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+
+# Who may import --------------------------------------------------------------------------
+
+
+def can_import(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role
+        in {
+            Role.HEADQUARTERS,
+            Role.COUNTY_TEAM,
+        }
+    )
+
+
+def batches_for_user(user: User) -> QuerySet[ImportBatch]:
+    qs = ImportBatch.objects.select_related("user", "undone_by")
+    if not can_import(user):
+        return qs.none()
+    if user.role == Role.HEADQUARTERS:
+        return qs
+    return qs.filter(user=user)
+
+
+def cli_actor() -> User | None:
+    """`duikou import` acts as headquarters: the first active headquarters user, if any."""
+    return User.objects.filter(role=Role.HEADQUARTERS, is_active=True).order_by("pk").first()
+
+
+# Running ---------------------------------------------------------------------------------
+
+
+def batch_create(
+    *,
+    user: User | None,
+    file: Any,
+    filename: str,
+    via: str = ImportBatch.Via.WEB,
+    username: str = "",
+) -> ImportBatch:
+    """Store the uploaded workbook (an UploadedFile, a path or bytes) in a new batch."""
+    batch = ImportBatch(
+        user=user,
+        username=username or (user.username if user else ""),
+        via=via,
+        filename=Path(filename).name[:255],
+    )
+    if isinstance(file, str | Path):
+        with open(file, "rb") as fh:
+            batch.size = Path(file).stat().st_size
+            batch.file.save(batch.filename or "book.xlsx", File(fh), save=False)
+    elif isinstance(file, bytes):
+        batch.size = len(file)
+        batch.file.save(batch.filename or "book.xlsx", ContentFile(file), save=False)
+    else:
+        batch.size = file.size
+        batch.file.save(batch.filename or "book.xlsx", file, save=False)
+    batch.save()
+    return batch
+
+
+def _source(batch: ImportBatch) -> reader.Source:
+    try:
+        return batch.file.path
+    except NotImplementedError:  # a storage without local paths
+        with batch.file.open("rb") as fh:
+            return fh.read()
+
+
+def _read_source(batch: ImportBatch) -> bytes:
+    with batch.file.open("rb") as fh:
+        return fh.read()
+
+
+RESULT_FIELDS = [
+    "status",
+    "phase",
+    "rows_total",
+    "rows_done",
+    "summary",
+    "warnings",
+    "errors",
+    "warning_count",
+    "error_count",
+    "message",
+    "error_file",
+    "checked_at",
+    "imported_at",
+]
+
+
+def batch_run(batch: ImportBatch, *, dry_run: bool) -> ImportResult:
+    """Run the batch's dry run or its import, storing progress and the outcome on it."""
+    batch.status = Status.CHECKING if dry_run else Status.IMPORTING
+    batch.phase = "read"
+    batch.rows_done = 0
+    batch.message = ""
+    batch.save(update_fields=["status", "phase", "rows_done", "message"])
+    last = 0.0
+
+    def progress(done: int, total: int, phase: str) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if phase != "check" or now - last >= PROGRESS_EVERY or done >= total:
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                rows_done=done, rows_total=total, phase=phase
+            )
+            last = now
+
+    try:
+        result = engine.run(
+            _source(batch),
+            actor=batch.user,
+            dry_run=dry_run,
+            filename=batch.filename,
+            batch=batch,
+            progress=progress,
+        )
+    except Exception:
+        log.exception("import batch %s crashed", batch.pk)
+        batch.status = Status.FAILED
+        batch.phase = ""
+        batch.message = _("导入时发生内部错误，未写入任何数据。请把文件发给管理员。")
+        batch.save(update_fields=["status", "phase", "message"])
+        raise
+    _store(batch, result, dry_run=dry_run)
+    return result
+
+
+def _store(batch: ImportBatch, result: ImportResult, *, dry_run: bool) -> None:
+    now = timezone.now()
+    batch.summary = result.summary_json()
+    batch.warnings = result.problems_json(result.warnings)
+    batch.errors = result.problems_json(result.errors)
+    batch.warning_count = len(result.warnings)
+    batch.error_count = len(result.errors) + (1 if result.fatal else 0)
+    batch.message = result.fatal
+    batch.phase = ""
+    batch.rows_total = result.total_rows
+    batch.rows_done = result.total_rows
+    if result.errors:
+        data = _read_source(batch)
+        name = Path(batch.filename).stem + "-errors.xlsx"
+        batch.error_file.save(
+            name, ContentFile(error_workbook(_as_workbook(data), result.errors)), save=False
+        )
+    if dry_run:
+        batch.status = Status.CHECKED if result.ok else Status.REJECTED
+        batch.checked_at = now
+    else:
+        batch.status = Status.IMPORTED if result.written else Status.FAILED
+        batch.imported_at = now if result.written else None
+    batch.save(update_fields=RESULT_FIELDS)
+
+
+def _as_workbook(data: bytes) -> bytes:
+    """The uploaded file as an .xlsx the error report can mark (a CSV is turned into one)."""
+    if data.startswith(reader.ZIP_MAGIC):
+        return data
+    try:
+        spec, table = reader.csv_table(data)
+    except reader.WorkbookError:
+        return b""
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = spec.name
+    for row in table:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def error_report_bytes(data: bytes, result: ImportResult) -> bytes:
+    return error_workbook(_as_workbook(data), result.errors)
+
+
+# Undo ------------------------------------------------------------------------------------
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone; the message says why, in Chinese."""
+
+
+# Deleted in this order: what refers to a record goes before it.
+DELETE_ORDER = [
+    "projects.moneyflow",
+    "core.pairing",
+    "projects.project",
+    "core.department",
+    "core.organisation",
+]
+
+
+def _describe(obj: models.Model) -> str:
+    try:
+        text = str(obj)
+    except ObjectDoesNotExist:  # a history record whose related rows are gone
+        text = f"#{obj.pk}"
+    return _("%(what)s“%(name)s”") % {"what": obj._meta.verbose_name, "name": text}
+
+
+def _later_changes(batch: ImportBatch, ids: dict[str, set[int]]) -> list[str]:
+    problems = []
+    for label, pks in ids.items():
+        model = apps.get_model(label)
+        history = model.history.model  # type: ignore[attr-defined]
+        mark = int(batch.history_marks.get(label, 0))
+        for chunk in engine.chunked(pks):
+            newer = (
+                history.objects.filter(id__in=chunk, history_id__gt=mark)
+                .select_related("history_user")
+                .order_by("history_id")[:5]
+            )
+            for h in newer:
+                problems.append(
+                    _("%(what)s 在本次导入之后又被修改过（%(when)s，%(who)s）。")
+                    % {
+                        "what": _describe(h.instance),
+                        "when": timezone.localtime(h.history_date).strftime("%Y-%m-%d %H:%M"),
+                        "who": h.history_user or _("系统"),
+                    }
+                )
+            if len(problems) >= 5:
+                return problems
+    return problems
+
+
+def _ids_elsewhere(qs: QuerySet, mine: set[int]) -> list[models.Model]:
+    """Objects of `qs` that are not among this batch's created ones (first few)."""
+    found = []
+    for obj in qs.iterator(chunk_size=2000):
+        if obj.pk not in mine:
+            found.append(obj)
+            if len(found) >= 5:
+                break
+    return found
+
+
+def _dependants(created: dict[str, set[int]]) -> list[str]:
+    from duikou.core.models import Department, Pairing
+    from duikou.projects.models import (
+        FlowEvidence,
+        MoneyFlow,
+        ProgressReport,
+        Project,
+        StatusTransition,
+    )
+
+    problems = []
+    projects = created.get("projects.project", set())
+    flows = created.get("projects.moneyflow", set())
+    pairings = created.get("core.pairing", set())
+    departments = created.get("core.department", set())
+    orgs = created.get("core.organisation", set())
+    for chunk in engine.chunked(projects):
+        for flow in _ids_elsewhere(
+            MoneyFlow.objects.filter(project_id__in=chunk).select_related("project"), flows
+        ):
+            problems.append(
+                _("导入新建的项目 %(code)s 之后又录入了资金（凭证号 %(v)s）。")
+                % {"code": flow.project.code, "v": flow.voucher}
+            )
+        for report in ProgressReport.objects.filter(project_id__in=chunk).select_related("project")[
+            :5
+        ]:
+            problems.append(
+                _("导入新建的项目 %(code)s 之后又填报了进度（%(d)s）。")
+                % {"code": report.project.code, "d": report.date}
+            )
+        for t in StatusTransition.objects.filter(
+            project_id__in=chunk, via_import=False
+        ).select_related("project")[:5]:
+            problems.append(
+                _("导入新建的项目 %(code)s 之后状态又有变更（%(a)s → %(b)s）。")
+                % {"code": t.project.code, "a": t.from_status, "b": t.to_status}
+            )
+    for chunk in engine.chunked(flows):
+        for ev in FlowEvidence.objects.filter(flow_id__in=chunk).select_related("flow__project")[
+            :5
+        ]:
+            problems.append(
+                _("导入的资金（项目 %(code)s，凭证号 %(v)s）之后上传了凭证文件。")
+                % {"code": ev.flow.project.code, "v": ev.flow.voucher}
+            )
+    for chunk in engine.chunked(departments):
+        for p in _ids_elsewhere(
+            Pairing.objects.filter(haixi_department_id__in=chunk).select_related(
+                "zhejiang_org", "haixi_org", "haixi_department"
+            ),
+            pairings,
+        ):
+            problems.append(_("导入新增的科室已用于其他结对：%(p)s。") % {"p": p})
+    for chunk in engine.chunked(orgs):
+        for p in _ids_elsewhere(Project.objects.filter(implementer_id__in=chunk), projects):
+            problems.append(_("导入新建的单位已是其他项目的实施单位：%(p)s。") % {"p": p})
+        for p in _ids_elsewhere(
+            Pairing.objects.filter(
+                Q(zhejiang_org_id__in=chunk) | Q(haixi_org_id__in=chunk)
+            ).select_related("zhejiang_org", "haixi_org", "haixi_department"),
+            pairings,
+        ):
+            problems.append(_("导入新建的单位已用于其他结对：%(p)s。") % {"p": p})
+        for d in _ids_elsewhere(
+            Department.objects.filter(organisation_id__in=chunk).select_related("organisation"),
+            departments,
+        ):
+            problems.append(
+                _("导入新建的单位“%(o)s”之后又添加了科室“%(d)s”。")
+                % {"o": d.organisation.name, "d": d.name}
+            )
+        for u in User.objects.filter(organisation_id__in=chunk)[:5]:
+            problems.append(_("导入新建的单位已有用户“%(u)s”。") % {"u": u})
+    return problems[:10]
+
+
+def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
+    field = model._meta.get_field(name)
+    if value is None:
+        return None
+    if field.is_relation:
+        return field.related_model._default_manager.get(pk=value)
+    if isinstance(field, models.DateField):
+        return dt.date.fromisoformat(value)
+    if field.get_internal_type() == "BigIntegerField" and isinstance(value, str):
+        return Decimal(value)  # MoneyField: yuan as text
+    return value
+
+
+def _restore(label: str, pk: int, before: dict[str, Any], *, actor: User | None) -> None:
+    from duikou.core import services as core_services
+    from duikou.projects import services as project_services
+
+    model = apps.get_model(label)
+    data = {name: _from_json(model, name, value) for name, value in before.items()}
+    obj = model._default_manager.get(pk=pk)
+    if label == "projects.project":
+        project_services.project_update(actor=actor, project=obj, via_import=True, **data)
+    elif label == "projects.moneyflow":
+        project_services.flow_update(actor=actor, flow=obj, check_balance=False, **data)
+    elif label == "core.pairing":
+        core_services.pairing_update(actor=actor, pairing=obj, **data)
+    else:  # pragma: no cover - the importer updates nothing else
+        raise ValueError(label)
+
+
+def _stamp(label: str, pk: int, reason: str, actor: User | None) -> None:
+    history = apps.get_model(label).history.model  # type: ignore[attr-defined]
+    newest = history.objects.filter(id=pk).order_by("-history_id").values("history_id")[:1]
+    history.objects.filter(history_id__in=newest).update(
+        history_change_reason=reason, history_user=actor
+    )
+
+
+def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
+    """Put back what the batch changed and delete what it created, if nothing depends on it."""
+    from duikou.projects.models import MoneyFlow, Project
+    from duikou.projects.services import check_flow_balance
+
+    reason = _("撤销导入（批次 #%(n)s）") % {"n": batch.pk}
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status not in {Status.IMPORTED, Status.UNDOING}:
+            raise UndoRefused(_("只能撤销已导入的批次。"))
+        created: dict[str, set[int]] = defaultdict(set)
+        updated: dict[str, list[ImportChange]] = defaultdict(list)
+        every: dict[str, set[int]] = defaultdict(set)
+        for change in batch.changes.all().iterator(chunk_size=5000):
+            every[change.model].add(change.object_id)
+            if change.action == ImportChange.Action.CREATE:
+                created[change.model].add(change.object_id)
+            else:
+                updated[change.model].append(change)
+        problems = _later_changes(batch, every) or _dependants(created)
+        if problems:
+            raise UndoRefused(
+                _("不能撤销：本批次导入的记录之后已被使用或修改。") + "\n" + "\n".join(problems)
+            )
+        balances: set[tuple[int, str]] = set()
+        flows = created.get("projects.moneyflow", set())
+        for chunk in engine.chunked(flows):
+            balances.update(
+                MoneyFlow.objects.filter(pk__in=chunk).values_list("project_id", "source")
+            )
+        for label, changes in updated.items():
+            for change in changes:
+                if label == "projects.moneyflow":
+                    flow = MoneyFlow.objects.get(pk=change.object_id)
+                    balances.add((flow.project_id, flow.source))
+                    if "source" in change.before:
+                        balances.add((flow.project_id, change.before["source"]))
+                try:
+                    _restore(label, change.object_id, change.before, actor=actor)
+                except (ValidationError, PermissionDenied) as exc:
+                    raise UndoRefused(
+                        _("不能撤销：恢复原值失败（%(e)s）。")
+                        % {"e": "；".join(engine.error_messages(exc))}
+                    ) from exc
+                _stamp(label, change.object_id, reason, actor)
+        for label in DELETE_ORDER:
+            model = apps.get_model(label)
+            for chunk in engine.chunked(created.get(label, set())):
+                for obj in model._default_manager.filter(pk__in=chunk):
+                    obj._history_user = actor
+                    obj._change_reason = reason
+                    obj.delete()
+        remaining = Project.objects.in_bulk({pid for pid, _s in balances})
+        for pid, source in balances:
+            project = remaining.get(pid)
+            if project is None:
+                continue
+            try:
+                check_flow_balance(project, source)
+            except ValidationError as exc:
+                raise UndoRefused(
+                    _("不能撤销：撤销后资金将不平衡（%(e)s）。") % {"e": "；".join(exc.messages)}
+                ) from exc
+        batch.status = Status.UNDONE
+        batch.undone_at = timezone.now()
+        batch.undone_by = actor
+        batch.undo_message = ""
+        batch.save(update_fields=["status", "undone_at", "undone_by", "undo_message"])
+
+
+def batch_undo_or_explain(batch: ImportBatch, *, actor: User | None) -> bool:
+    """Undo, or store why not on the batch (for the page); True when undone."""
+    try:
+        batch_undo(batch, actor=actor)
+    except UndoRefused as exc:
+        ImportBatch.objects.filter(pk=batch.pk, status=Status.UNDOING).update(
+            status=Status.IMPORTED
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(undo_message=str(exc))
+        return False
+    return True

@@ -1,0 +1,115 @@
+"""The sheet registry: what each template sheet holds (templates.md) and who handles it.
+
+A sheet is a `SheetSpec` — its name, columns, natural key and processing order — plus a handler
+that resolves and writes its rows and an exporter that writes records back in the same columns.
+A module adds a sheet (人员, 销售 …) by calling `register()` with its spec; the reader, the
+engine, the templates, the exports and the error report all work from the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from duikou.exchange_io.engine import Context
+    from duikou.exchange_io.reader import ParsedSheet
+
+# Column kinds: how a cell is read (cells.py) and described in the template.
+TEXT = "text"
+IDENTIFIER = "identifier"
+YEAR = "year"
+MONEY = "money"
+DATE = "date"
+CHOICE = "choice"
+PLACE = "place"  # a county-level division
+CITY = "city"  # a Zhejiang prefecture-level city
+ORG = "org"  # an organisation by name (created when new)
+
+MONEY_UNITS = ("万元", "元")
+DEFAULT_UNIT = "万元"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the header without "*" and unit, e.g. 援助资金
+    field: str  # the key of the parsed value
+    kind: str = TEXT
+    required: bool = False
+    meaning: str = ""
+    example: Any = None
+    max_length: int | None = None
+    choices: type[models.TextChoices] | None = None
+    upper: bool = False  # identifiers stored in upper case (project codes)
+    side: str | None = None  # organisation columns: the side a new organisation is created on
+
+    @property
+    def header(self) -> str:
+        """The header as the template writes it: 援助资金(万元)*."""
+        text = self.name
+        if self.kind == MONEY:
+            text += f"({DEFAULT_UNIT})"
+        if self.required:
+            text += "*"
+        return text
+
+
+class SheetHandler:
+    """Resolves the parsed rows of one sheet against the database and writes them."""
+
+    def apply(self, ctx: Context, sheet: ParsedSheet) -> None:
+        raise NotImplementedError
+
+    def finish(self, ctx: Context) -> None:
+        """Checks that need every row of the workbook applied first (e.g. flow balances)."""
+
+
+@dataclass
+class SheetSpec:
+    name: str
+    order: int  # processing order: projects before flows before pairings
+    columns: list[Column]
+    key: tuple[str, ...]  # fields of the natural key
+    handler: Callable[[], SheetHandler]
+    exporter: Callable[[Iterable], Iterable[list]] | None = None
+    export_related: tuple[str, ...] = ()  # select_related for a queryset being exported
+    description: str = ""
+    by_field: dict[str, Column] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_field = {c.field: c for c in self.columns}
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def key_columns(self) -> list[Column]:
+        return [self.by_field[f] for f in self.key]
+
+
+SHEETS: dict[str, SheetSpec] = {}
+# Sheets a template carries besides the data sheets; the importer passes over them silently.
+AUXILIARY_SHEETS = {"说明", "填写说明", "导入错误"}
+
+
+def register(spec: SheetSpec) -> SheetSpec:
+    SHEETS[spec.name] = spec
+    return spec
+
+
+def ordered() -> list[SheetSpec]:
+    load()
+    return sorted(SHEETS.values(), key=lambda s: s.order)
+
+
+def get(name: str) -> SheetSpec:
+    load()
+    return SHEETS[name]
+
+
+def load() -> None:
+    """Import the sheet modules so that they register (idempotent)."""
+    from duikou.exchange_io import sheets  # noqa: F401

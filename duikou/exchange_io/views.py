@@ -1,0 +1,203 @@
+"""Import pages: upload → dry-run preview → confirm; history and undo; blank templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from duikou.accounts.models import Role
+from duikou.exchange_io import blanks, reader, services, specs, tasks
+from duikou.exchange_io.exports import XLSX
+from duikou.exchange_io.forms import UploadForm
+from duikou.exchange_io.models import ImportBatch
+
+Status = ImportBatch.Status
+PAGE_SIZE = 25
+SHOWN_PROBLEMS = 100
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not services.can_import(request.user):
+        raise PermissionDenied
+
+
+def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
+    _require_importer(request)
+    return get_object_or_404(services.batches_for_user(request.user), pk=pk)
+
+
+def _enqueue(task, batch: ImportBatch, *args) -> None:
+    result = task.enqueue(batch.pk, *args)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
+
+
+def _may_undo(request: HttpRequest, batch: ImportBatch) -> bool:
+    return batch.user_id == request.user.pk or request.user.role == Role.HEADQUARTERS
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = services.batch_create(user=request.user, file=upload, filename=upload.name)
+        _enqueue(tasks.check_batch, batch)
+        return redirect(batch)
+    return render(
+        request,
+        "exchange_io/upload.html",
+        {
+            "form": form,
+            "sheets": specs.ordered(),
+            "recent": services.batches_for_user(request.user)[:5],
+            "max_size": reader.human_size(reader.max_bytes()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def batch_list(request: HttpRequest) -> HttpResponse:
+    _require_importer(request)
+    qs = services.batches_for_user(request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    partial = request.headers.get("HX-Request") == "true"
+    return render(
+        request,
+        "exchange_io/_batch_page.html" if partial else "exchange_io/batch_list.html",
+        {"page": page, "all_users": request.user.role == Role.HEADQUARTERS},
+    )
+
+
+def _status_context(request: HttpRequest, batch: ImportBatch) -> dict:
+    return {
+        "batch": batch,
+        "errors": batch.errors[:SHOWN_PROBLEMS],
+        "warnings": batch.warnings[:SHOWN_PROBLEMS],
+        "more_errors": max(batch.error_count - min(len(batch.errors), SHOWN_PROBLEMS), 0),
+        "more_warnings": max(batch.warning_count - min(len(batch.warnings), SHOWN_PROBLEMS), 0),
+        "counts": batch.counts(),
+        "may_confirm": batch.status == Status.CHECKED and batch.user_id == request.user.pk,
+        "may_undo": batch.status == Status.IMPORTED and _may_undo(request, batch),
+    }
+
+
+@login_required
+@require_GET
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    return render(request, "exchange_io/batch_detail.html", _status_context(request, batch))
+
+
+@login_required
+@require_GET
+def batch_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The part of the batch page that the page polls (htmx) while the batch runs."""
+    batch = _get_batch_for_user(request, pk)
+    return render(request, "exchange_io/_batch_status.html", _status_context(request, batch))
+
+
+@login_required
+@require_POST
+def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    if batch.user_id != request.user.pk:
+        raise PermissionDenied
+    # Claim the batch so that a double click imports once.
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.CHECKED).update(
+        status=Status.IMPORTING, phase="queued", rows_done=0
+    )
+    if not claimed:
+        messages.error(request, _("该批次不在待确认状态，不能导入。"))
+        return redirect(batch)
+    # The import runs again from the stored file; the preview is not trusted.
+    _enqueue(tasks.import_batch, batch)
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    if not _may_undo(request, batch):
+        raise PermissionDenied
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.IMPORTED).update(
+        status=Status.UNDOING, phase="queued", undo_message=""
+    )
+    if not claimed:
+        messages.error(request, _("只能撤销已导入的批次。"))
+        return redirect(batch)
+    _enqueue(tasks.undo_batch, batch, request.user.pk)
+    batch.refresh_from_db()
+    if batch.status == Status.UNDONE:
+        messages.success(request, _("已撤销该批次导入。"))
+    return redirect(batch)
+
+
+def _file_response(field, filename: str) -> FileResponse:
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=filename)
+
+
+@login_required
+@require_GET
+def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    stem = batch.filename.rsplit(".", 1)[0] or "book"
+    return _file_response(batch.error_file, _("%(name)s-错误标注.xlsx") % {"name": stem})
+
+
+@login_required
+@require_GET
+def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _get_batch_for_user(request, pk)
+    return _file_response(batch.file, batch.filename or "book.xlsx")
+
+
+# Templates -------------------------------------------------------------------------------
+
+
+def _template_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+@require_GET
+def template_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "exchange_io/templates.html",
+        {"sheets": specs.ordered(), "can_import": services.can_import(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def template_all(request: HttpRequest) -> HttpResponse:
+    return _template_response(blanks.template_workbook(), _("对口支援数据模板.xlsx"))
+
+
+@login_required
+@require_GET
+def template_sheet(request: HttpRequest, sheet: str) -> HttpResponse:
+    if sheet not in {s.name for s in specs.ordered()}:
+        raise Http404
+    return _template_response(
+        blanks.template_workbook([sheet]), _("%(sheet)s模板.xlsx") % {"sheet": sheet}
+    )
