@@ -7,6 +7,7 @@ gettext, so the English interface shows the English translation (locale/en).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Side(models.TextChoices):
@@ -75,7 +76,7 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "完工", _("完工")
     ACCEPTED = "验收", _("验收")
     SUSPENDED = "暂停", _("暂停")
-    CANCELLED = "取消", _("取消")
+    CANCELLED = "取消", pgettext_lazy("project status", "取消")
 
 
 class FlowType(models.TextChoices):
