@@ -50,6 +50,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/import_flows.py
+	$(BIN)/python bench/planning_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "duikou.projects",
     "duikou.exchange_io",
     "duikou.people",
+    "duikou.orders",
     "duikou.reports",
 ]
 

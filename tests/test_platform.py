@@ -91,3 +91,15 @@ def test_english_is_available(client):
 def test_the_login_page_is_chinese_by_default(client):
     page = client.get("/accounts/login/").content.decode()
     assert 'lang="zh-hans"' in page and "登录" in page
+
+
+def test_duikou_plan_hands_the_command_line_to_the_planner(tmp_path):
+    instance = ROOT.parent / "shared" / "bench" / "planning" / "instances" / "small-1.json"
+    if not instance.exists():
+        pytest.skip("shared planning instances not present")
+    out = tmp_path / "plan.json"
+    result = _duikou("plan", str(instance), "--time-limit", "2", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "score=" in result.stdout and out.exists()
+    bad = _duikou("plan", str(tmp_path / "missing.json"), "--time-limit", "1", "-o", str(out))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
