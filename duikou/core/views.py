@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,10 +23,10 @@ from duikou.core.forms import (
 )
 from duikou.core.history import history_entries
 from duikou.core.models import Department, Division, Organisation, Pairing
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of, xlsx_response
 from duikou.core.vocab import DivisionLevel, PairingKind, Side
 from duikou.lib.xlsx import list_workbook
 
-PAGE_SIZE = 25
 KIND_ORDER = {kind: i for i, kind in enumerate(PairingKind.values)}
 
 
@@ -37,32 +36,6 @@ def _get_organisation_for_user(request: HttpRequest, pk: int) -> Organisation:
 
 def _get_pairing_for_user(request: HttpRequest, pk: int) -> Pairing:
     return get_object_or_404(scopes.pairings_for_user(request.user), pk=pk)
-
-
-def _page(request: HttpRequest, qs: QuerySet):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _xlsx_response(filename: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
-    return response
-
-
-def _apply_service_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 # Organisations ---------------------------------------------------------------
@@ -102,14 +75,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered_organisations(request)
     ctx = {
         "form": form,
-        "page": _page(request, qs),
+        "page": page_of(request, qs),
         "total": qs.count(),
         "divisions": Division.objects.exclude(level=DivisionLevel.PROVINCE),
         "can_create": scopes.can_create_organisation(request.user),
         "query": request.GET.urlencode(),
     }
     template = (
-        "core/_organisation_table.html" if _is_htmx(request) else "core/organisation_list.html"
+        "core/_organisation_table.html" if is_htmx(request) else "core/organisation_list.html"
     )
     return render(request, template, ctx)
 
@@ -145,7 +118,7 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
         ]
         for o in qs
     )
-    return _xlsx_response("organisations", list_workbook(_("单位"), headers, rows))
+    return xlsx_response("organisations", list_workbook(_("单位"), headers, rows))
 
 
 @login_required
@@ -179,7 +152,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             org = services.organisation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已新建单位“%(name)s”。") % {"name": org.name})
             for warning in org.credit_code_warnings():
@@ -203,7 +176,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已保存单位“%(name)s”。") % {"name": org.name})
             return redirect(org)
@@ -223,7 +196,7 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, organisation=org, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已添加科室“%(name)s”。") % {"name": dept.name})
             return redirect(org)
@@ -266,13 +239,13 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
     form, qs = _filtered_pairings(request)
     ctx = {
         "form": form,
-        "page": _page(request, qs),
+        "page": page_of(request, qs),
         "total": qs.count(),
         "haixi_divisions": Division.objects.filter(code__startswith="6328"),
         "can_create": scopes.can_create_pairing(request.user),
         "query": request.GET.urlencode(),
     }
-    template = "core/_pairing_table.html" if _is_htmx(request) else "core/pairing_list.html"
+    template = "core/_pairing_table.html" if is_htmx(request) else "core/pairing_list.html"
     return render(request, template, ctx)
 
 
@@ -306,7 +279,7 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
         ]
         for p in qs
     )
-    return _xlsx_response("pairings", list_workbook("结对", headers, rows))
+    return xlsx_response("pairings", list_workbook("结对", headers, rows))
 
 
 @login_required
@@ -336,7 +309,7 @@ def pairing_create(request: HttpRequest) -> HttpResponse:
         try:
             pairing = services.pairing_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已新建结对：%(p)s。") % {"p": pairing})
             return redirect(pairing)
@@ -356,7 +329,7 @@ def pairing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, pairing=Pairing.objects.get(pk=pk), **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已保存结对：%(p)s。") % {"p": pairing})
             return redirect(pairing)

@@ -17,7 +17,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duikou.accounts import scopes as account_scopes
 from duikou.core.models import Department, Organisation
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of, xlsx_response
 from duikou.core.vocab import Field, PersonnelKind, Side
 from duikou.lib.xlsx import list_workbook
 from duikou.people import crypto, rotation, scopes, selectors, services
@@ -57,7 +57,6 @@ from duikou.people.models import (
 )
 from duikou.people.vocab import LONG_TERM_KINDS, AchievementKind
 
-PAGE_SIZE = 25
 SECRET_PARAMS = ("id_number", "phone")
 KIND_COLOURS = {
     PersonnelKind.CADRE: "#7a5195",
@@ -70,35 +69,8 @@ KIND_COLOURS = {
 # Helpers -------------------------------------------------------------------------------------
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _page(request: HttpRequest, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
-
-
-def _xlsx_response(filename: str, content: bytes) -> HttpResponse:
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.xlsx"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _apply_service_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _get_person_for_user(request: HttpRequest, pk: int) -> Person:
@@ -211,7 +183,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         # in the page (the language switch, the pagination links write back the URL).
         return _found(request, request.GET["q"])
     form, people, postings = _filtered(request, request.GET)
-    page = _page(request, people)
+    page = page_of(request, people)
     ctx = {
         "form": form,
         "page": page,
@@ -228,7 +200,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "reason_form": ReasonForm(),
         "query": _query_without_page(request.GET),
     }
-    template = "people/_person_table.html" if _is_htmx(request) else "people/person_list.html"
+    template = "people/_person_table.html" if is_htmx(request) else "people/person_list.html"
     return render(request, template, ctx)
 
 
@@ -257,7 +229,7 @@ def _found(request: HttpRequest, id_number: str) -> HttpResponse:
         url = reverse("people:person_list")
     else:
         url = person.get_absolute_url()
-    if _is_htmx(request):
+    if is_htmx(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -301,7 +273,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
         content = list_workbook(
             "人员", headers, selectors.sheet_rows(postings, personal=True, unmasked=True), note=note
         )
-        return _xlsx_response("people-unmasked", content)
+        return xlsx_response("people-unmasked", content)
     note = (
         _("身份证号、联系电话已脱敏。")
         if personal
@@ -313,7 +285,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
         selectors.sheet_rows(postings, personal=personal, unmasked=False),
         note=note,
     )
-    return _xlsx_response("people", content)
+    return xlsx_response("people", content)
 
 
 def _loggable(params: QueryDict) -> str:
@@ -341,7 +313,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.person_create(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已登记人员“%(name)s”。") % {"name": person.name})
             if scopes.can_create_posting(request.user):
@@ -366,7 +338,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, person=Person.objects.get(pk=pk), **form.service_kwargs()
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已保存人员“%(name)s”。") % {"name": person.name})
             return redirect(person)
@@ -428,10 +400,10 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
                 ip=_ip(request),
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
     ctx = _person_context(request, person)
     ctx.update({"revealed": revealed, "reason_form": form})
-    template = "people/_personal_data.html" if _is_htmx(request) else "people/person_detail.html"
+    template = "people/_personal_data.html" if is_htmx(request) else "people/person_detail.html"
     response = render(request, template, ctx, status=200 if revealed or form.is_bound else 400)
     response["Cache-Control"] = "no-store"
     return response
@@ -472,7 +444,7 @@ def posting_create(request: HttpRequest) -> HttpResponse:
         try:
             posting = services.posting_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已登记派驻：%(p)s。") % {"p": posting})
             return redirect(posting.person)
@@ -492,7 +464,7 @@ def posting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, posting=Posting.objects.get(pk=pk), **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已保存派驻：%(p)s。") % {"p": posting})
             return redirect(posting)
@@ -609,7 +581,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
         try:
             batch = services.batch_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已新建批次“%(b)s”。") % {"b": batch})
             return redirect(batch)
@@ -629,7 +601,7 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, batch=Batch.objects.get(pk=pk), **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已保存批次“%(b)s”。") % {"b": batch})
             return redirect(batch)
@@ -825,7 +797,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         request,
         "people/training_list.html",
         {
-            "page": _page(request, qs),
+            "page": page_of(request, qs),
             "total": qs.count(),
             "year": year,
             "field": field,
@@ -859,7 +831,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
         try:
             training = services.training_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已登记跟岗培训：%(t)s。") % {"t": training})
             return redirect("people:training_list")
@@ -881,7 +853,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已保存跟岗培训：%(t)s。") % {"t": training})
             return redirect("people:training_list")
@@ -912,7 +884,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         request,
         "people/achievement_list.html",
         {
-            "page": _page(request, qs),
+            "page": page_of(request, qs),
             "total": qs.count(),
             "year": year,
             "kind": kind,
@@ -945,7 +917,7 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
         try:
             achievement = services.achievement_create(actor=request.user, posting=posting, **data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已记录成效“%(t)s”。") % {"t": achievement.title})
             return redirect(request.POST.get("next") or "people:achievement_list")
@@ -959,7 +931,7 @@ def achievement_verify(request: HttpRequest, pk: int) -> HttpResponse:
     if not scopes.can_verify_achievement(request.user):
         raise PermissionDenied
     achievement = services.achievement_verify(actor=request.user, achievement=achievement)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request, "people/_achievement_status.html", {"a": achievement, "can_verify": True}
         )
@@ -1022,7 +994,7 @@ def me_achievement(request: HttpRequest) -> HttpResponse:
         try:
             services.achievement_create(actor=request.user, posting=posting, **data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已记录成效。"))
             return redirect(reverse("people:me") + "#achievements")
@@ -1042,7 +1014,7 @@ def me_availability(request: HttpRequest) -> HttpResponse:
         try:
             services.availability_create(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已申报可出诊时间。"))
             return redirect(reverse("people:me") + "#availability")
@@ -1076,5 +1048,5 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/access_log.html",
-        {"page": _page(request, qs), "total": qs.count()},
+        {"page": page_of(request, qs), "total": qs.count()},
     )

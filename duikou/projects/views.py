@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from duikou.accounts import scopes
 from duikou.core.models import Division
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of
 from duikou.core.vocab import (
     HEADQUARTERS_TRANSITIONS,
     PROJECT_TRANSITIONS,
@@ -48,25 +48,12 @@ from duikou.projects.models import FlowEvidence, ProgressPhoto, Project
 from duikou.projects.services import ConcurrentEditError
 from duikou.reports import figures
 
-PAGE_SIZE = 25
 EXPORT_FORMATS = {"xlsx", "csv"}
 THUMB_SIZE = (480, 480)
 
 
 def _get_project_for_user(request: HttpRequest, pk: int) -> Project:
     return get_object_or_404(scopes.projects_for_user(request.user), pk=pk)
-
-
-def _apply_service_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _year(request: HttpRequest) -> int:
@@ -111,7 +98,7 @@ def _filtered_projects(request: HttpRequest) -> tuple[ProjectFilterForm, QuerySe
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     form, qs, cancelled = _filtered_projects(request)
-    page = Paginator(selectors.with_flow_sums(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.with_flow_sums(qs))
     selectors.decorate_rows(list(page))
     ctx = {
         "form": form,
@@ -120,7 +107,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "can_create": scopes.can_create_project(request.user),
         "query": request.GET.urlencode(),
     }
-    template = "projects/_project_table.html" if _is_htmx(request) else "projects/project_list.html"
+    template = "projects/_project_table.html" if is_htmx(request) else "projects/project_list.html"
     return render(request, template, ctx)
 
 
@@ -225,7 +212,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         try:
             project = services.project_create(actor=request.user, **form.service_data())
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已新建项目“%(name)s”。") % {"name": project})
             return redirect(project)
@@ -267,7 +254,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             }
             project = current
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("已保存项目“%(name)s”。") % {"name": project})
             return redirect(project)
@@ -304,7 +291,7 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 actual_finish=data["actual_finish"],
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -340,7 +327,7 @@ def flow_create(request: HttpRequest, pk: int) -> HttpResponse:
                 for upload in form.cleaned_data["evidence"]:
                     services.flow_add_evidence(actor=request.user, flow=flow, file=upload)
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -377,7 +364,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, project=project, **form.service_data()
             )
         except ValidationError as exc:
-            _apply_service_error(form, exc)
+            apply_service_error(form, exc)
         else:
             n = report.photos.count()
             messages.success(
