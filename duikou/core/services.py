@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from duikou.accounts import scopes
 from duikou.accounts.models import User
+from duikou.core import servicekit
 from duikou.core.models import Department, Division, Organisation, Pairing
 
 ORGANISATION_FIELDS = (
@@ -37,34 +38,6 @@ PAIRING_FIELDS = (
 )
 
 
-def _save(instance: models.Model, *, actor: User | None, reason: str = "") -> None:
-    """full_clean, then save with the history row naming who and why."""
-    instance.full_clean()
-    instance._history_user = actor  # read by simple_history for this save
-    if reason:
-        instance._change_reason = reason
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        # A concurrent write slipped past full_clean's checks; report it, never crash.
-        raise ValidationError(
-            _("保存失败：与已有记录冲突（%(detail)s）。") % {"detail": exc}
-        ) from exc
-
-
-def _apply(instance: models.Model, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    changed = []
-    for name, value in data.items():
-        if getattr(instance, name, None) != value:
-            setattr(instance, name, value)
-            changed.append(name)
-    return changed
-
-
 def _override_reason(org: Organisation) -> str:
     if org.credit_code_override:
         return _("保留校验不通过的统一社会信用代码：%(reason)s") % {
@@ -85,8 +58,8 @@ def organisation_create(*, actor: User | None, **data: Any) -> Organisation:
         ):
             raise ValidationError({"division": _("所在地超出您的数据范围。")})
     org = Organisation()
-    _apply(org, ORGANISATION_FIELDS, data)
-    _save(org, actor=actor, reason=_override_reason(org))
+    servicekit.apply_fields(org, ORGANISATION_FIELDS, data)
+    servicekit.save(org, actor=actor, reason=_override_reason(org))
     return org
 
 
@@ -105,9 +78,9 @@ def organisation_update(
             and not scopes.editable_divisions(actor).filter(pk=division.pk).exists()
         ):
             raise ValidationError({"division": _("所在地超出您的数据范围。")})
-    if not _apply(org, ORGANISATION_FIELDS, data):
+    if not servicekit.apply_fields(org, ORGANISATION_FIELDS, data):
         return org
-    _save(org, actor=actor, reason=_override_reason(org))
+    servicekit.save(org, actor=actor, reason=_override_reason(org))
     return org
 
 
@@ -135,7 +108,7 @@ def department_create(
     if actor is not None and not scopes.can_edit_organisation(actor, organisation):
         raise PermissionDenied(_("您没有修改该单位的权限。"))
     dept = Department(organisation=organisation, name=name, catalogue_code=catalogue_code)
-    _save(dept, actor=actor)
+    servicekit.save(dept, actor=actor)
     return dept
 
 
@@ -160,10 +133,10 @@ def pairing_create(*, actor: User | None, **data: Any) -> Pairing:
     if actor is not None and not scopes.can_create_pairing(actor):
         raise PermissionDenied(_("您没有新建结对的权限。"))
     pairing = Pairing(created_by=actor)
-    _apply(pairing, PAIRING_FIELDS, data)
+    servicekit.apply_fields(pairing, PAIRING_FIELDS, data)
     if actor is not None:
         _check_pairing_scope(actor, pairing)
-    _save(pairing, actor=actor)
+    servicekit.save(pairing, actor=actor)
     return pairing
 
 
@@ -173,11 +146,11 @@ def pairing_update(*, actor: User | None, pairing: Pairing, **data: Any) -> Pair
     if actor is not None:
         if not scopes.can_edit_pairing(actor, pairing):
             raise PermissionDenied(_("您没有修改该结对的权限。"))
-    if not _apply(pairing, PAIRING_FIELDS, data):
+    if not servicekit.apply_fields(pairing, PAIRING_FIELDS, data):
         return pairing
     if actor is not None:
         _check_pairing_scope(actor, pairing)
-    _save(pairing, actor=actor)
+    servicekit.save(pairing, actor=actor)
     return pairing
 
 
@@ -194,5 +167,5 @@ def division_set_paired_city(
     if actor is not None and not actor.is_headquarters:
         raise PermissionDenied(_("只有指挥部可以调整结对城市。"))
     county.paired_city = city
-    _save(county, actor=actor)
+    servicekit.save(county, actor=actor)
     return county

@@ -23,12 +23,13 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from duikou.accounts.models import User
+from duikou.core import servicekit
 from duikou.lib.checkdigits import normalise_code
 from duikou.people import crypto, scopes
 from duikou.people.identity import (
@@ -81,36 +82,6 @@ TRAINING_FIELDS = (
 BATCH_FIELDS = ("number", "name", "start_date", "end_date", "note")
 ACHIEVEMENT_FIELDS = ("kind", "count", "title", "description", "date")
 MIN_REASON_LENGTH = 4
-
-
-def _save(instance: models.Model, *, actor: User | None, reason: str = "") -> None:
-    instance.full_clean()
-    _store(instance, actor=actor, reason=reason)
-
-
-def _store(instance: models.Model, *, actor: User | None, reason: str = "") -> None:
-    instance._history_user = actor  # read by simple_history for this save
-    if reason:
-        instance._change_reason = reason
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        # A concurrent write slipped past the checks. The database's detail may quote a
-        # keyed hash; it is not shown.
-        raise ValidationError(_("保存失败：与已有记录冲突，请刷新页面后重试。")) from exc
-
-
-def _apply(instance: models.Model, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    changed = []
-    for name, value in data.items():
-        if getattr(instance, name, None) != value:
-            setattr(instance, name, value)
-            changed.append(name)
-    return changed
 
 
 def _merge(errors: dict[str, list], exc: ValidationError) -> None:
@@ -179,7 +150,7 @@ def _clean_person(person: Person, errors: dict[str, list]) -> None:
 
 def _store_person(person: Person, *, actor: User | None) -> None:
     try:
-        _store(person, actor=actor)
+        servicekit.store(person, actor=actor)
     except ValidationError as exc:
         if Person.objects.filter(id_hash=person.id_hash).exclude(pk=person.pk).exists():
             raise ValidationError(
@@ -217,7 +188,7 @@ def person_create(
     if actor is not None and not scopes.can_create_person(actor):
         raise PermissionDenied(_("您没有登记人员的权限。"))
     person = Person(created_by=actor)
-    _apply(
+    servicekit.apply_fields(
         person,
         PERSON_FIELDS,
         {
@@ -257,7 +228,7 @@ def person_update(
     if actor is not None and "user" in data and not actor.is_headquarters:
         if data["user"] != current.user:
             raise PermissionDenied(_("只有指挥部可以关联登录账号。"))
-    changed = bool(_apply(current, PERSON_FIELDS, data))
+    changed = bool(servicekit.apply_fields(current, PERSON_FIELDS, data))
     changed |= _set_photo(current, photo)
     errors: dict[str, list] = {}
     if id_number:
@@ -432,8 +403,8 @@ def batch_create(*, actor: User | None, **data: Any) -> Batch:
     if actor is not None and not scopes.can_manage_batches(actor):
         raise PermissionDenied(_("只有指挥部可以管理批次。"))
     batch = Batch()
-    _apply(batch, BATCH_FIELDS, data)
-    _save(batch, actor=actor)
+    servicekit.apply_fields(batch, BATCH_FIELDS, data)
+    servicekit.save(batch, actor=actor)
     return batch
 
 
@@ -442,8 +413,8 @@ def batch_update(*, actor: User | None, batch: Batch, **data: Any) -> Batch:
     if actor is not None and not scopes.can_manage_batches(actor):
         raise PermissionDenied(_("只有指挥部可以管理批次。"))
     current = Batch.objects.select_for_update().get(pk=batch.pk)
-    if _apply(current, BATCH_FIELDS, data):
-        _save(current, actor=actor)
+    if servicekit.apply_fields(current, BATCH_FIELDS, data):
+        servicekit.save(current, actor=actor)
     return current
 
 
@@ -462,10 +433,10 @@ def posting_create(*, actor: User | None, **data: Any) -> Posting:
     if actor is not None and not scopes.can_create_posting(actor):
         raise PermissionDenied(_("您没有登记派驻的权限。"))
     posting = Posting(created_by=actor)
-    _apply(posting, POSTING_FIELDS, data)
+    servicekit.apply_fields(posting, POSTING_FIELDS, data)
     if actor is not None:
         _check_posting_scope(actor, posting)
-    _save(posting, actor=actor)
+    servicekit.save(posting, actor=actor)
     return posting
 
 
@@ -474,11 +445,11 @@ def posting_update(*, actor: User | None, posting: Posting, **data: Any) -> Post
     current = Posting.objects.select_for_update().get(pk=posting.pk)
     if actor is not None and not scopes.can_edit_posting(actor, current):
         raise PermissionDenied(_("您没有修改该派驻的权限。"))
-    if not _apply(current, POSTING_FIELDS, data):
+    if not servicekit.apply_fields(current, POSTING_FIELDS, data):
         return current
     if actor is not None:
         _check_posting_scope(actor, current)
-    _save(current, actor=actor)
+    servicekit.save(current, actor=actor)
     return current
 
 
@@ -524,10 +495,10 @@ def training_create(*, actor: User | None, **data: Any) -> TrainingPlacement:
     if actor is not None and not scopes.can_manage_trainings(actor):
         raise PermissionDenied(_("您没有登记跟岗培训的权限。"))
     training = TrainingPlacement(created_by=actor)
-    _apply(training, TRAINING_FIELDS, data)
+    servicekit.apply_fields(training, TRAINING_FIELDS, data)
     if actor is not None:
         _check_training_scope(actor, training)
-    _save(training, actor=actor)
+    servicekit.save(training, actor=actor)
     return training
 
 
@@ -538,11 +509,11 @@ def training_update(
     current = TrainingPlacement.objects.select_for_update().get(pk=training.pk)
     if actor is not None and not scopes.can_edit_training(actor, current):
         raise PermissionDenied(_("您没有修改该跟岗培训的权限。"))
-    if not _apply(current, TRAINING_FIELDS, data):
+    if not servicekit.apply_fields(current, TRAINING_FIELDS, data):
         return current
     if actor is not None:
         _check_training_scope(actor, current)
-    _save(current, actor=actor)
+    servicekit.save(current, actor=actor)
     return current
 
 
@@ -571,8 +542,8 @@ def achievement_create(
         host_org=host_org or (posting.host_org if posting is not None else None),
         recorded_by=actor,
     )
-    _apply(achievement, ACHIEVEMENT_FIELDS, data)
-    _save(achievement, actor=actor)
+    servicekit.apply_fields(achievement, ACHIEVEMENT_FIELDS, data)
+    servicekit.save(achievement, actor=actor)
     return achievement
 
 
@@ -584,7 +555,7 @@ def achievement_verify(*, actor: User | None, achievement: Achievement) -> Achie
     if current.verified_at is None:
         current.verified_by = actor
         current.verified_at = timezone.now()
-        _save(current, actor=actor, reason=_("审核通过"))
+        servicekit.save(current, actor=actor, reason=_("审核通过"))
     return current
 
 
@@ -606,7 +577,7 @@ def availability_create(
     window = AvailabilityWindow(
         person=person, start_date=start_date, end_date=end_date, note=(note or "").strip()
     )
-    _save(window, actor=actor)
+    servicekit.save(window, actor=actor)
     return window
 
 

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts import scopes
 from duikou.accounts.models import User
+from duikou.core import servicekit
 from duikou.core.history import history_entries
 from duikou.core.vocab import (
     HEADQUARTERS_TRANSITIONS,
@@ -73,32 +74,6 @@ def _fen(value) -> int:
     return int(Decimal(value) * 100)
 
 
-def _save(instance, *, actor: User | None, reason: str = "") -> None:
-    instance.full_clean()
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            _("保存失败：与已有记录冲突（%(detail)s）。") % {"detail": exc}
-        ) from exc
-
-
-def _apply(instance, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
-    unknown = set(data) - set(fields)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    changed = []
-    for name, value in data.items():
-        if getattr(instance, name, None) != value:
-            setattr(instance, name, value)
-            changed.append(name)
-    return changed
-
-
 def _link_annual_plan(project: Project) -> None:
     project.annual_plan = AnnualPlan.objects.filter(year=project.year).first()
 
@@ -117,11 +92,11 @@ def project_create(*, actor: User | None, via_import: bool = False, **data: Any)
     if actor is not None and not scopes.can_create_project(actor):
         raise PermissionDenied(_("您没有新建项目的权限。"))
     project = Project(created_by=actor)
-    _apply(project, IMPORT_PROJECT_FIELDS if via_import else PROJECT_FIELDS, data)
+    servicekit.apply_fields(project, IMPORT_PROJECT_FIELDS if via_import else PROJECT_FIELDS, data)
     if actor is not None:
         _check_county_scope(actor, project)
     _link_annual_plan(project)
-    _save(project, actor=actor, reason=_("导入") if via_import else "")
+    servicekit.save(project, actor=actor, reason=_("导入") if via_import else "")
     if via_import and project.status != ProjectStatus.RESERVE:
         StatusTransition.objects.create(
             project=project,
@@ -151,7 +126,9 @@ def project_update(
         since = current.history.filter(version__gt=expected_version).count()
         raise ConcurrentEditError(history_entries(current, limit=max(since, 1)))
     old_status = current.status
-    changed = _apply(current, IMPORT_PROJECT_FIELDS if via_import else PROJECT_FIELDS, data)
+    changed = servicekit.apply_fields(
+        current, IMPORT_PROJECT_FIELDS if via_import else PROJECT_FIELDS, data
+    )
     if not changed:
         return current
     if actor is not None and "county" in changed:
@@ -159,7 +136,7 @@ def project_update(
     if "year" in changed:
         _link_annual_plan(current)
     current.version += 1
-    _save(current, actor=actor, reason=_("导入") if via_import else "")
+    servicekit.save(current, actor=actor, reason=_("导入") if via_import else "")
     if via_import and current.status != old_status:
         StatusTransition.objects.create(
             project=current,
@@ -212,7 +189,7 @@ def project_transition(
     from_status = current.status
     current.status = to_status
     current.version += 1
-    _save(
+    servicekit.save(
         current,
         actor=actor,
         reason=_("状态：%(a)s → %(b)s %(c)s") % {"a": from_status, "b": to_status, "c": comment},
@@ -279,8 +256,8 @@ def flow_record(
             {"project": _("项目 %(code)s 已取消，不能再录入资金。") % {"code": project.code}}
         )
     flow = MoneyFlow(project=project, created_by=actor)
-    _apply(flow, FLOW_FIELDS, data)
-    _save(flow, actor=actor)
+    servicekit.apply_fields(flow, FLOW_FIELDS, data)
+    servicekit.save(flow, actor=actor)
     if check_balance:
         check_flow_balance(project, flow.source)
     return flow
@@ -294,9 +271,9 @@ def flow_update(
     if actor is not None and not scopes.can_edit_project(actor, flow.project):
         raise PermissionDenied(_("您没有修改该资金记录的权限。"))
     old_source = flow.source
-    if not _apply(flow, FLOW_FIELDS, data):
+    if not servicekit.apply_fields(flow, FLOW_FIELDS, data):
         return flow
-    _save(flow, actor=actor)
+    servicekit.save(flow, actor=actor)
     if check_balance:
         for source in {old_source, flow.source}:
             check_flow_balance(flow.project, source)
@@ -332,7 +309,7 @@ def progress_report_create(
     report = ProgressReport(
         project=project, date=date, progress=progress, text=text, created_by=actor
     )
-    _save(report, actor=actor)
+    servicekit.save(report, actor=actor)
     for photo in photos:
         item = ProgressPhoto(report=report, image=photo)
         item.full_clean()
