@@ -18,6 +18,7 @@ from tests.test_exchange_support import (
     project_row,
     table_counts,
 )
+from tests.test_people_common import field_key  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -204,7 +205,7 @@ def test_templates_have_drop_downs_an_example_and_the_guide(client_for, reg):
     response = client.get(reverse("exchange_io:template_all"))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["项目", "资金", "结对", "说明"]
+    assert wb.sheetnames == ["项目", "资金", "结对", "人员", "培训", "说明"]
     ws = wb["项目"]
     assert [c.value for c in ws[1]] == PROJECT_HEADER
     assert ws["A1"].font.b and ws["A2"].value == "ZJHX-2023-015"
@@ -231,9 +232,10 @@ def test_one_sheet_template_and_unknown_sheet(client_for, reg):
         io.BytesIO(client.get(reverse("exchange_io:template", args=["资金"])).content)
     )
     assert wb.sheetnames == ["资金", "说明"]
-    assert client.get(reverse("exchange_io:template", args=["人员"])).status_code == 404
+    assert client.get(reverse("exchange_io:template", args=["销售"])).status_code == 404
 
 
+@pytest.mark.usefixtures("field_key")
 def test_the_template_example_row_imports(reg, tmp_path):
     from duikou.exchange_io import blanks, engine
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -373,6 +374,7 @@ def run(
     if any(s.broken for s in sheets):
         # A sheet without usable headers: its rows were not read, so later sheets would only
         # report follow-on errors (flows of projects "missing" from an unread 项目 sheet).
+        mask_personal(result, sheets)
         return result
     if progress:
         progress(result.total_rows, result.total_rows, "write")
@@ -401,8 +403,58 @@ def run(
     if not result.ok:
         # Counts of a rolled-back run describe what would have happened; keep them, but say so.
         result.written = False
+    mask_personal(result, sheets)
     return result
 
 
 def sheet_names() -> list[str]:
     return [s.name for s in specs.ordered()]
+
+
+# Personal data ---------------------------------------------------------------------------
+
+# Anything in a problem of a personal sheet that looks like an ID number or a mobile number.
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_MOBILE_LIKE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
+
+
+def personal(spec: specs.SheetSpec) -> bool:
+    """Does the sheet hold personal data (a column whose values are masked when quoted)?"""
+    return any(getattr(c, "mask", None) for c in spec.columns)
+
+
+def personal_sheet_names() -> set[str]:
+    return {s.name for s in specs.ordered() if personal(s)}
+
+
+def mask_text(text: str) -> str:
+    from duikou.people.identity import mask_id_number, mask_phone
+
+    text = _ID_LIKE.sub(lambda m: mask_id_number(m[0].upper()), text)
+    return _MOBILE_LIKE.sub(lambda m: mask_phone(m[0]), text)
+
+
+def mask_personal(result: ImportResult, sheets: list[ParsedSheet]) -> None:
+    """Quote personal data masked in every problem (page, command line, stored errors, error
+    workbook): a personal column's values by its mask, and whatever else in a personal sheet's
+    problems looks like an ID number or a mobile number."""
+    masks: dict[tuple[str, str], Callable[[str], str]] = {}
+    header_rows: dict[str, int] = {}
+    for sheet in sheets:
+        if not personal(sheet.spec):
+            continue
+        header_rows[sheet.title] = sheet.header_row
+        for pos in sheet.columns.values():
+            mask = getattr(pos.column, "mask", None)
+            if mask is not None:
+                masks[(sheet.title, pos.header)] = mask
+    if not header_rows:
+        return
+    for problem in [*result.errors, *result.warnings]:
+        if problem.sheet not in header_rows:
+            continue
+        mask = masks.get((problem.sheet, problem.column))
+        if mask is not None and problem.value and (problem.row or 0) > header_rows[problem.sheet]:
+            problem.value = mask(problem.value)
+        problem.value = mask_text(problem.value)
+        problem.message = mask_text(problem.message)

@@ -5,6 +5,10 @@
 
 Money is written in 万元 exactly (up to 6 decimals), dates in ISO form; CSV starts with a UTF-8
 byte-order mark so that Excel and WPS open it without garbling the Chinese.
+
+The sheets of personal data (人员, 培训) are always exported with ID numbers and phones masked
+(their exporters); the one unmasked export is the people pages' headquarters export, asked for
+with a reason and logged, and that is the one that re-imports.
 """
 
 from __future__ import annotations

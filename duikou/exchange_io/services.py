@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import logging
 import time
+import zipfile
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
@@ -20,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import Role, User
-from duikou.exchange_io import engine, reader
+from duikou.exchange_io import cells, engine, reader
 from duikou.exchange_io.models import ImportBatch, ImportChange
 from duikou.exchange_io.report import ImportResult, error_workbook
 
@@ -69,7 +72,11 @@ def batch_create(
     via: str = ImportBatch.Via.WEB,
     username: str = "",
 ) -> ImportBatch:
-    """Store the uploaded workbook (an UploadedFile, a path or bytes) in a new batch."""
+    """Store the uploaded workbook (an UploadedFile, a path or bytes) in a new batch.
+
+    A workbook with a sheet of personal data (人员, 培训) is stored sealed: encrypted under the
+    people field key, never in clear on disk.
+    """
     batch = ImportBatch(
         user=user,
         username=username or (user.username if user else ""),
@@ -77,20 +84,81 @@ def batch_create(
         filename=Path(filename).name[:255],
     )
     if isinstance(file, str | Path):
-        with open(file, "rb") as fh:
-            batch.size = Path(file).stat().st_size
-            batch.file.save(batch.filename or "book.xlsx", File(fh), save=False)
+        data = Path(file).read_bytes()
     elif isinstance(file, bytes):
-        batch.size = len(file)
-        batch.file.save(batch.filename or "book.xlsx", ContentFile(file), save=False)
+        data = file
     else:
-        batch.size = file.size
-        batch.file.save(batch.filename or "book.xlsx", file, save=False)
+        file.seek(0)
+        data = file.read()
+    batch.size = len(data)
+    name = batch.filename or "book.xlsx"
+    if holds_personal_data(data):
+        batch.file.save(name + SEALED_SUFFIX, ContentFile(seal(data)), save=False)
+    else:
+        batch.file.save(name, ContentFile(data), save=False)
     batch.save()
     return batch
 
 
+# Personal data at rest -------------------------------------------------------------------
+
+SEALED = b"DUIKOU-SEALED-1\n"  # the first bytes of a stored file that is encrypted
+SEALED_SUFFIX = ".sealed"
+
+
+def holds_personal_data(data: bytes) -> bool:
+    """Does the upload hold a sheet of personal data? Told by its sheet names (a CSV: by its
+    header); a file that is no workbook at all cannot be imported and is not looked into."""
+    names = engine.personal_sheet_names()
+    try:
+        # Not reader.check_file: a file over the import limit is refused later, but stored now.
+        if not data.startswith(reader.ZIP_MAGIC):
+            return reader.csv_table(data)[0].name in names
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml")
+        sheets = [
+            element.get("name", "")
+            for element in ElementTree.fromstring(book).iter()
+            if element.tag.rsplit("}", 1)[-1] == "sheet"
+        ]
+    except Exception:  # not a workbook, or a damaged one: the importer cannot read it either
+        return False
+    return any(cells.strip(sheet) in names for sheet in sheets)
+
+
+def seal(data: bytes) -> bytes:
+    """Encrypt a file's content under the people field key (Fernet), marked as sealed."""
+    from duikou.people import crypto
+
+    return SEALED + crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
+
+
+def unseal(data: bytes) -> bytes:
+    """The clear content of a stored file (as it is when it was not sealed)."""
+    if not data.startswith(SEALED):
+        return data
+    from duikou.people import crypto
+
+    text = crypto.decrypt(data[len(SEALED) :].decode("ascii"))
+    if text == crypto.UNREADABLE:
+        raise RuntimeError("the stored file cannot be decrypted with the configured field keys")
+    return base64.b64decode(text)
+
+
+def is_sealed(field) -> bool:
+    with field.open("rb") as fh:
+        return fh.read(len(SEALED)) == SEALED
+
+
+def stored_bytes(field) -> bytes:
+    """A stored file's clear content."""
+    with field.open("rb") as fh:
+        return unseal(fh.read())
+
+
 def _source(batch: ImportBatch) -> reader.Source:
+    if is_sealed(batch.file):
+        return stored_bytes(batch.file)
     try:
         return batch.file.path
     except NotImplementedError:  # a storage without local paths
@@ -99,8 +167,7 @@ def _source(batch: ImportBatch) -> reader.Source:
 
 
 def _read_source(batch: ImportBatch) -> bytes:
-    with batch.file.open("rb") as fh:
-        return fh.read()
+    return stored_bytes(batch.file)
 
 
 RESULT_FIELDS = [
@@ -170,11 +237,17 @@ def _store(batch: ImportBatch, result: ImportResult, *, dry_run: bool) -> None:
     batch.rows_total = result.total_rows
     batch.rows_done = result.total_rows
     if result.errors:
-        data = _read_source(batch)
-        name = Path(batch.filename).stem + "-errors.xlsx"
-        batch.error_file.save(
-            name, ContentFile(error_workbook(_as_workbook(data), result.errors)), save=False
-        )
+        # A copy of the upload: sealed like it. The command line keeps none of a sealed upload:
+        # it writes the copy from the user's own file where --errors-out says.
+        sealed = is_sealed(batch.file)
+        if not (sealed and batch.via == ImportBatch.Via.CLI):
+            data = _read_source(batch)
+            content = error_workbook(_as_workbook(data), result.errors)
+            name = Path(batch.filename).stem + "-errors.xlsx"
+            if sealed:
+                batch.error_file.save(name + SEALED_SUFFIX, ContentFile(seal(content)), save=False)
+            else:
+                batch.error_file.save(name, ContentFile(content), save=False)
     if dry_run:
         batch.status = Status.CHECKED if result.ok else Status.REJECTED
         batch.checked_at = now
@@ -192,8 +265,6 @@ def _as_workbook(data: bytes) -> bytes:
         spec, table = reader.csv_table(data)
     except reader.WorkbookError:
         return b""
-    import io
-
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -219,6 +290,9 @@ class UndoRefused(Exception):
 
 # Deleted in this order: what refers to a record goes before it.
 DELETE_ORDER = [
+    "people.trainingplacement",
+    "people.posting",
+    "people.person",
     "projects.moneyflow",
     "core.pairing",
     "projects.project",
@@ -346,7 +420,77 @@ def _dependants(created: dict[str, set[int]]) -> list[str]:
             )
         for u in User.objects.filter(organisation_id__in=chunk)[:5]:
             problems.append(_("导入新建的单位已有用户“%(u)s”。") % {"u": u})
+    problems += _people_dependants(created)
     return problems[:10]
+
+
+def _people_dependants(created: dict[str, set[int]]) -> list[str]:
+    """What refers to the people, postings and trainings a batch created (names only: never
+    an ID number)."""
+    from duikou.people.models import (
+        Achievement,
+        AvailabilityWindow,
+        Person,
+        Posting,
+        TrainingPlacement,
+    )
+
+    problems = []
+    persons = created.get("people.person", set())
+    postings = created.get("people.posting", set())
+    trainings = created.get("people.trainingplacement", set())
+    departments = created.get("core.department", set())
+    orgs = created.get("core.organisation", set())
+    for chunk in engine.chunked(persons):
+        for p in _ids_elsewhere(
+            Posting.objects.filter(person_id__in=chunk).select_related(
+                "person", "host_org", "host_department"
+            ),
+            postings,
+        ):
+            problems.append(_("导入新登记的人员之后又登记了派驻：%(p)s。") % {"p": p})
+        for t in _ids_elsewhere(
+            TrainingPlacement.objects.filter(person_id__in=chunk).select_related("person"),
+            trainings,
+        ):
+            problems.append(_("导入新登记的人员之后又登记了跟岗培训：%(t)s。") % {"t": t})
+        for a in Achievement.objects.filter(person_id__in=chunk).select_related("person")[:5]:
+            problems.append(_("导入新登记的人员“%(n)s”之后又记录了成效。") % {"n": a.person.name})
+        for w in AvailabilityWindow.objects.filter(person_id__in=chunk).select_related("person")[
+            :5
+        ]:
+            problems.append(
+                _("导入新登记的人员“%(n)s”之后又申报了可出诊时间。") % {"n": w.person.name}
+            )
+    for chunk in engine.chunked(postings):
+        for a in Achievement.objects.filter(posting_id__in=chunk).select_related("person")[:5]:
+            problems.append(_("导入的派驻（%(n)s）之后又记录了成效。") % {"n": a.person.name})
+    for chunk in engine.chunked(departments):
+        for p in _ids_elsewhere(
+            Posting.objects.filter(host_department_id__in=chunk).select_related(
+                "person", "host_org", "host_department"
+            ),
+            postings,
+        ):
+            problems.append(_("导入新增的科室已用于其他派驻：%(p)s。") % {"p": p})
+    for chunk in engine.chunked(orgs):
+        for p in _ids_elsewhere(
+            Posting.objects.filter(
+                Q(sending_org_id__in=chunk) | Q(host_org_id__in=chunk)
+            ).select_related("person", "host_org", "host_department"),
+            postings,
+        ):
+            problems.append(_("导入新建的单位已用于其他派驻：%(p)s。") % {"p": p})
+        for t in _ids_elsewhere(
+            TrainingPlacement.objects.filter(
+                Q(home_org_id__in=chunk) | Q(host_org_id__in=chunk)
+            ).select_related("person"),
+            trainings,
+        ):
+            problems.append(_("导入新建的单位已用于其他跟岗培训：%(t)s。") % {"t": t})
+        for p in _ids_elsewhere(Person.objects.filter(employer_id__in=chunk), persons):
+            problems.append(_("导入新建的单位已是其他人员的工作单位：%(n)s。") % {"n": p.name})
+    return problems
 
 
 def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
@@ -364,12 +508,23 @@ def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
 
 def _restore(label: str, pk: int, before: dict[str, Any], *, actor: User | None) -> None:
     from duikou.core import services as core_services
+    from duikou.people import crypto
+    from duikou.people import services as people_services
     from duikou.projects import services as project_services
 
     model = apps.get_model(label)
     data = {name: _from_json(model, name, value) for name, value in before.items()}
     obj = model._default_manager.get(pk=pk)
-    if label == "projects.project":
+    if label == "people.person":
+        # The phone was kept as its ciphertext: the clear number is never in an ImportChange.
+        cipher = data.pop("phone_cipher", None)
+        phone = crypto.decrypt(cipher) if cipher is not None else None
+        people_services.person_update(actor=actor, person=obj, phone=phone, **data)
+    elif label == "people.posting":
+        people_services.posting_update(actor=actor, posting=obj, **data)
+    elif label == "people.trainingplacement":
+        people_services.training_update(actor=actor, training=obj, **data)
+    elif label == "projects.project":
         project_services.project_update(actor=actor, project=obj, via_import=True, **data)
     elif label == "projects.moneyflow":
         project_services.flow_update(actor=actor, flow=obj, check_balance=False, **data)
