@@ -7,7 +7,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -15,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.accounts.models import Role
+from duikou.core.viewutils import is_htmx, page_of
 from duikou.exchange_io import blanks, reader, services, specs, tasks
 from duikou.exchange_io.exports import XLSX
 from duikou.exchange_io.forms import UploadForm
 from duikou.exchange_io.models import ImportBatch
 
 Status = ImportBatch.Status
-PAGE_SIZE = 25
 SHOWN_PROBLEMS = 100
 
 
@@ -71,8 +70,8 @@ def upload(request: HttpRequest) -> HttpResponse:
 def batch_list(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     qs = services.batches_for_user(request.user)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    partial = request.headers.get("HX-Request") == "true"
+    page = page_of(request, qs)
+    partial = is_htmx(request)
     return render(
         request,
         "exchange_io/_batch_page.html" if partial else "exchange_io/batch_list.html",
