@@ -284,6 +284,14 @@ def test_the_person_form_refuses_a_wrong_check_digit_without_echoing_it(reg, cli
     assert Person.objects.count() == before
 
 
+def test_a_wrong_id_number_is_reported_together_with_the_other_errors(reg, client_for):
+    response = client_for(reg.hq).post("/people/new/", _person_form(reg, employer=""))
+    page = _text(response)
+    assert "校验码不符" in page and "这个字段是必填项" in page
+    assert "632802198506151238" not in page
+    assert not Person.objects.filter(name="王五").exists()
+
+
 def test_the_person_form_refuses_an_impossible_birth_date(reg, client_for):
     response = client_for(reg.hq).post(
         "/people/new/", _person_form(reg, id_number="632801199002294517", phone=PHONE)

@@ -14,6 +14,7 @@ from duikou.core.forms import DateInput
 from duikou.core.models import Department, Division, Organisation
 from duikou.core.vocab import DivisionLevel, Field, Gender, PersonnelKind, Side
 from duikou.people import scopes
+from duikou.people.identity import id_findings, id_messages, normalise_id_number
 from duikou.people.models import (
     Achievement,
     AvailabilityWindow,
@@ -115,6 +116,16 @@ class PersonForm(forms.ModelForm):
             self.fields["user"].label_from_instance = lambda u: f"{u}（{u.username}）"
         else:
             del self.fields["user"]
+
+    def clean_id_number(self):
+        # Checked here too (the service checks again) so that a wrong ID number is reported
+        # together with the form's other errors, not only after they are fixed.
+        value = normalise_id_number(self.cleaned_data.get("id_number") or "")
+        if value:
+            findings = id_findings(value)
+            if findings:
+                raise forms.ValidationError(id_messages(findings))
+        return value
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
