@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("duikou.projects.urls")),
     path("io/", include("duikou.exchange_io.urls")),
     path("", include("duikou.people.urls")),
+    path("", include("duikou.orders.urls")),
     path("accounts/", include("duikou.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
