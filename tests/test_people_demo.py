@@ -40,7 +40,10 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, monkeypatch):
+    # The people demo on its own: the orders demo (loaded after it) adds availability windows
+    # and visits that tests/test_orders_demo.py checks.
+    monkeypatch.setattr("duikou.orders.demo.load_orders_demo", lambda **kwargs: None)
     load_demo()
     started = time.monotonic()
     load_people_demo()

@@ -612,5 +612,8 @@ def load_demo(stdout=None) -> list[dict]:
         from duikou.people.demo import load_people_demo
 
         load_people_demo(stdout=stdout)
+        from duikou.orders.demo import load_orders_demo
+
+        load_orders_demo(stdout=stdout)
     loader.report()
     return signins

@@ -69,3 +69,7 @@ def city_county_pairs() -> list[tuple[str, str]]:
 
 def hospital_departments() -> list[dict]:
     return facts()["hospital_departments"]
+
+
+def school_subjects() -> list[dict]:
+    return facts()["school_subjects"]

@@ -138,8 +138,31 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": org.credit_code_warnings(),
             "can_edit": scopes.can_edit_organisation(request.user, org),
             "department_form": DepartmentForm(),
+            "orders": _org_orders(request, org),
         },
     )
+
+
+def _org_orders(request: HttpRequest, org: Organisation) -> dict | None:
+    """服务需求与专家来访 of a Haixi hospital or school, within what the user may read."""
+    from duikou.orders import scopes as order_scopes
+    from duikou.orders.models import VisitStatus
+
+    if org.side != Side.AIDED or org.kind not in order_scopes.DEMAND_ORG_KINDS:
+        return None
+    demands = order_scopes.demands_for_user(request.user).filter(organisation=org)
+    visits = (
+        order_scopes.visits_for_user(request.user)
+        .filter(demand__organisation=org)
+        .exclude(status=VisitStatus.CANCELLED)
+    )
+    return {
+        "demands": demands.order_by("-posted_at", "-pk")[:8],
+        "demand_count": demands.count(),
+        "visits": visits.order_by("-start_date", "-pk")[:8],
+        "visit_count": visits.count(),
+        "can_post": order_scopes.demand_orgs_for_user(request.user).filter(pk=org.pk).exists(),
+    }
 
 
 @login_required

@@ -228,6 +228,9 @@ class PlanEdit(models.Model):
         verbose_name = _("方案调整")
         verbose_name_plural = _("方案调整")
 
+    def __str__(self) -> str:
+        return self.detail
+
 
 class Visit(models.Model):
     """A scheduled visit: an expert serves a demand on site from `start_date` to `end_date`."""

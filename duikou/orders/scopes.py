@@ -130,7 +130,9 @@ def can_confirm_delivery(user: User, visit: Visit, today: dt.date | None = None)
 
 
 def can_cancel_visit(user: User, visit: Visit) -> bool:
-    return _active(user) and user.role == Role.HEADQUARTERS and visit.status == VisitStatus.SCHEDULED
+    return (
+        _active(user) and user.role == Role.HEADQUARTERS and visit.status == VisitStatus.SCHEDULED
+    )
 
 
 def can_log_visit(user: User, visit: Visit) -> bool:

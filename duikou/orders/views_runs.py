@@ -1,5 +1,481 @@
-from django.http import HttpResponse
+"""Planning pages: the runs, a run's progress, its plan (calendars, unserved demands, manual
+edits) and its confirmation.  Headquarters plans; the viewer reads; everyone else gets 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from duikou.accounts.scopes import FULL_READ_ROLES
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of
+from duikou.orders import planning_data, runs
+from duikou.orders.forms_runs import EditForm, RunForm, next_quarter, quarter_of
+from duikou.orders.models import EditAction, PlanningRun
+from duikou.orders.scopes import can_plan, runs_for_user
+from duikou.planning.instance import MalformedError, parse_instance
+from duikou.planning.validator import check
 
 
-def run_list(request):  # placeholder until the planning pages land
-    return HttpResponse("")
+def _readable_runs(request: HttpRequest):
+    """The runs this user reads; 404 for anyone outside headquarters and the viewer."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active and user.role in FULL_READ_ROLES):
+        raise Http404
+    return runs_for_user(user)
+
+
+def _get_run(request: HttpRequest, pk: int) -> PlanningRun:
+    return get_object_or_404(_readable_runs(request), pk=pk)
+
+
+def _require_plan(request: HttpRequest) -> None:
+    if not can_plan(request.user):
+        raise PermissionDenied(_("只有指挥部可以发起、调整和确认排班。"))
+
+
+def _quick_periods(today: dt.date) -> list[dict]:
+    this_q, next_q = quarter_of(today), next_quarter(today)
+    return [
+        {"label": _("下季度"), "start": next_q[0], "end": next_q[1]},
+        {"label": _("本季度"), "start": this_q[0], "end": this_q[1]},
+    ]
+
+
+def _initial_form() -> RunForm:
+    start, end = next_quarter(timezone.localdate())
+    return RunForm(initial={"period_start": start, "period_end": end})
+
+
+def _list_context(request: HttpRequest, form: RunForm) -> dict:
+    qs = _readable_runs(request)
+    page = page_of(request, qs)
+    rows = []
+    for run in page.object_list:
+        total = len(run.instance.get("demands", []))
+        rows.append({"run": run, "total": total, "interrupted": runs.is_interrupted(run)})
+    return {
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "can_plan": can_plan(request.user),
+        "quick": _quick_periods(timezone.localdate()),
+    }
+
+
+@login_required
+@require_GET
+def run_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "orders/run_list.html", _list_context(request, _initial_form()))
+
+
+@login_required
+@require_POST
+def run_create(request: HttpRequest) -> HttpResponse:
+    _readable_runs(request)
+    _require_plan(request)
+    form = RunForm(request.POST)
+    if form.is_valid():
+        try:
+            run = runs.run_create(
+                actor=request.user,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+                time_limit=form.cleaned_data["time_limit"],
+                max_days=form.cleaned_data["max_days"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已发起排班计算 #%(n)s。") % {"n": run.pk})
+            return redirect("orders:run_detail", pk=run.pk)
+    return render(request, "orders/run_list.html", _list_context(request, form), status=400)
+
+
+@login_required
+@require_GET
+def run_preview(request: HttpRequest) -> HttpResponse:
+    """How many open demands and available experts fall in the chosen period (htmx)."""
+    _readable_runs(request)
+    form = RunForm(request.GET)
+    ctx: dict = {"ok": False}
+    start, end = None, None
+    if form.is_valid():
+        start, end = form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+    elif not form.errors.get("period_start") and not form.errors.get("period_end"):
+        start, end = form.cleaned_data.get("period_start"), form.cleaned_data.get("period_end")
+    if start and end and end >= start:
+        days = (end - start).days + 1
+        if days > runs.MAX_PERIOD_DAYS:
+            ctx["error"] = _("计划期最长 %(n)s 天。") % {"n": runs.MAX_PERIOD_DAYS}
+        else:
+            demands, experts = planning_data.count_period(start, end)
+            ctx.update(ok=True, demands=demands, experts=experts, days=days)
+    else:
+        ctx["error"] = _("请选择计划期的开始和结束日期（结束不早于开始）。")
+    return render(request, "orders/_run_preview.html", ctx)
+
+
+# Detail ---------------------------------------------------------------------------------------
+
+
+def _month_ticks(start: dt.date, horizon: int) -> list[dict]:
+    ticks = []
+    d = start
+    while (d - start).days < horizon:
+        if d == start or d.day == 1:
+            ticks.append(
+                {
+                    "left": (d - start).days / horizon * 100,
+                    "label": _("%(m)s月") % {"m": d.month} if d.day == 1 else f"{d.month}-{d.day}",
+                }
+            )
+        d += dt.timedelta(days=1)
+    return ticks
+
+
+def _calendar(run: PlanningRun, inst_raw: dict, plan: dict) -> dict:
+    """Rows per expert and per site for the HTML timeline; positions in % of the horizon."""
+    names = runs.Names(run)
+    horizon = inst_raw["horizon"]
+    travel = inst_raw["travel"]
+    experts = {e["id"]: e for e in inst_raw["experts"]}
+
+    def pos(a: int, b: int) -> dict:
+        return {"left": a / horizon * 100, "width": max(b - a, 0) / horizon * 100}
+
+    by_expert: dict[str, list] = defaultdict(list)
+    for r in plan.get("assignments", []):
+        by_expert[r["expert"]].append(r)
+    expert_rows = []
+    site_items: dict[str, list] = defaultdict(list)
+    for eid, items in sorted(by_expert.items(), key=lambda kv: names.expert(kv[0])):
+        e = experts[eid]
+        bars = []
+        for a, b in e["available"]:
+            bars.append(
+                {"kind": "avail", **pos(a, b), "title": _("可出诊 %(d)s") % {"d": names.days(a, b)}}
+            )
+        for a, b in e["available"]:
+            route = sorted((r for r in items if a <= r["start"] < b), key=lambda r: r["start"])
+            prev_site, prev_end = e["home"], None
+            for r in route:
+                d = names.demands[r["demand"]]
+                s, end = r["start"], r["start"] + d["duration"]
+                t = travel[prev_site][d["site"]]
+                if t:
+                    t0 = (s - t) if prev_end is None else prev_end
+                    bars.append(
+                        {
+                            "kind": "travel",
+                            **pos(t0, t0 + t),
+                            "title": _("路程 %(t)s 天：%(a)s → %(b)s")
+                            % {
+                                "t": t,
+                                "a": names.sites.get(prev_site, prev_site),
+                                "b": names.sites.get(d["site"], d["site"]),
+                            },
+                        }
+                    )
+                site_name = names.sites.get(d["site"], d["site"])
+                label = f"{site_name} · {d['skill']}"
+                title = f"{r['demand']} {label} {names.days(s, end)}"
+                bars.append({"kind": "visit", **pos(s, end), "label": label, "title": title})
+                site_items[d["site"]].append(
+                    {
+                        "kind": "visit",
+                        **pos(s, end),
+                        "label": names.expert(eid),
+                        "title": f"{r['demand']} {d['skill']} · {names.expert(eid)} "
+                        f"{names.days(s, end)}",
+                    }
+                )
+                prev_site, prev_end = d["site"], end
+            if route:
+                t = travel[prev_site][e["home"]]
+                if t:
+                    bars.append(
+                        {
+                            "kind": "travel",
+                            **pos(prev_end, prev_end + t),
+                            "title": _("返程 %(t)s 天：%(a)s → %(b)s")
+                            % {
+                                "t": t,
+                                "a": names.sites.get(prev_site, prev_site),
+                                "b": names.sites.get(e["home"], e["home"]),
+                            },
+                        }
+                    )
+        days = sum(names.demands[r["demand"]]["duration"] for r in items)
+        expert_rows.append(
+            {
+                "label": names.expert(eid),
+                "sub": _("%(skill)s · %(home)s · %(n)s/%(max)s 天")
+                % {
+                    "skill": "、".join(e["skills"]),
+                    "home": names.sites.get(e["home"], e["home"]),
+                    "n": days,
+                    "max": e["max_days"],
+                },
+                "bars": bars,
+            }
+        )
+    site_rows = [
+        {
+            "label": names.sites.get(sid, sid),
+            "sub": _("%(n)s 次") % {"n": len(items)},
+            "bars": items,
+        }
+        for sid, items in sorted(site_items.items(), key=lambda kv: names.sites.get(kv[0], kv[0]))
+    ]
+    return {
+        "experts": expert_rows,
+        "sites": site_rows,
+        "ticks": _month_ticks(run.period_start, horizon),
+    }
+
+
+def _detail_context(
+    request: HttpRequest, run: PlanningRun, edit_form: EditForm | None = None
+) -> dict:
+    ctx: dict = {
+        "run": run,
+        "can_plan": can_plan(request.user),
+        "active": run.status in runs.ACTIVE,
+        "interrupted": runs.is_interrupted(run),
+        "editable": run.status in runs.EDITABLE and run.plan is not None,
+        "edit_form": edit_form or EditForm(),
+        "edits": run.edits.select_related("user"),
+        "visits": run.visits.select_related("demand__organisation", "expert").order_by(
+            "start_date", "pk"
+        ),
+        "total": len(run.instance.get("demands", [])),
+        "expert_count": len(run.instance.get("experts", [])),
+        "excluded_count": len(run.instance.get("excluded", [])),
+    }
+    ctx.update(_progress(run))
+    if run.plan is None:
+        return ctx
+    names = runs.Names(run)
+    try:
+        inst = parse_instance(run.instance)
+        result = check(inst, run.plan)
+    except MalformedError:
+        ctx["broken"] = True
+        return ctx
+    score = result.score
+    ctx["score"] = score
+    if run.proposed_plan is not None:
+        ctx["proposed_score"] = check(inst, run.proposed_plan).score
+    if run.bound:
+        ctx["gap"] = max(0.0, (run.bound - score.score) / run.bound * 100)
+    reasons = planning_data.unserved_reasons(run.instance, run.plan)
+    unserved = []
+    for did, why in reasons.items():
+        d = names.demands.get(did)
+        if d is None:
+            x = next((x for x in run.instance.get("excluded", []) if x["id"] == did), {})
+            unserved.append(
+                {"id": did, "label": x.get("name", did), "reason": why, "excluded": True}
+            )
+            continue
+        unserved.append(
+            {
+                "id": did,
+                "label": names.demand(did),
+                "skill": d["skill"],
+                "days": d["duration"],
+                "window": names.days(*d["window"]),
+                "weight": d["weight"],
+                "reason": why,
+            }
+        )
+    unserved.sort(key=lambda u: (u.get("excluded", False), -u.get("weight", 0), u["id"]))
+    ctx["unserved"] = unserved
+    assigned = []
+    for r in sorted(run.plan["assignments"], key=lambda r: (r["start"], r["demand"])):
+        d = names.demands[r["demand"]]
+        assigned.append(
+            {
+                "id": r["demand"],
+                "label": names.demand(r["demand"]),
+                "expert_id": r["expert"],
+                "expert": names.expert(r["expert"]),
+                "dates": names.days(r["start"], r["start"] + d["duration"]),
+                "start": names.date(r["start"]),
+                "preferred": r["expert"] in d.get("preferred", []),
+            }
+        )
+    ctx["assigned"] = assigned
+    ctx["experts"] = sorted(
+        (
+            {"id": e["id"], "label": f"{e.get('name', e['id'])}（{'、'.join(e['skills']) or '—'}）"}
+            for e in run.instance["experts"]
+        ),
+        key=lambda e: e["label"],
+    )
+    ctx["calendar"] = cal = _calendar(run, run.instance, run.plan)
+    ctx["calendar_views"] = [("experts", cal["experts"]), ("sites", cal["sites"])]
+    ctx["replay"] = (
+        f"duikou plan run-{run.pk}-instance.json --time-limit {run.time_limit} -o plan.json"
+    )
+    ctx["check_cmd"] = f"duikou plan run-{run.pk}-instance.json --check run-{run.pk}-plan.json"
+    return ctx
+
+
+def _progress(run: PlanningRun) -> dict:
+    served = run.progress_served or 0
+    total = len(run.instance.get("demands", []))
+    share = min(100.0, run.elapsed / run.time_limit * 100) if run.time_limit else 0
+    gap = None
+    if run.bound and run.progress_score is not None:
+        gap = max(0.0, (run.bound - run.progress_score) / run.bound * 100)
+    return {
+        "p_waiting_long": runs.is_waiting_long(run),
+        "p_served": served,
+        "p_total": total,
+        "p_share": share,
+        "p_gap": gap,
+        "p_left": max(0.0, run.time_limit - run.elapsed),
+    }
+
+
+@login_required
+@require_GET
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    return render(request, "orders/run_detail.html", _detail_context(request, run))
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel, polled every second while the run is queued or running."""
+    run = _get_run(request, pk)
+    ctx = {"run": run, "can_plan": can_plan(request.user), "interrupted": runs.is_interrupted(run)}
+    ctx.update(_progress(run))
+    response = render(request, "orders/_run_progress.html", ctx)
+    if run.status not in runs.ACTIVE and is_htmx(request):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    _require_plan(request)
+    try:
+        runs.run_stop(actor=request.user, run=run)
+        messages.success(request, _("已请求停止，稍候将保留目前最好的方案。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("orders:run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    _require_plan(request)
+    try:
+        new = runs.run_rerun(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orders:run_detail", pk=run.pk)
+    messages.success(request, _("已重新发起排班计算 #%(n)s。") % {"n": new.pk})
+    return redirect("orders:run_detail", pk=new.pk)
+
+
+def _json_download(data: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def run_instance_json(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    return _json_download(run.instance, f"run-{run.pk}-instance.json")
+
+
+@login_required
+@require_GET
+def run_plan_json(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current plan; `?which=proposed` the planner's own."""
+    run = _get_run(request, pk)
+    proposed = request.GET.get("which") == "proposed"
+    plan = run.proposed_plan if proposed else run.plan
+    if plan is None:
+        raise Http404
+    name = f"run-{run.pk}-{'proposed' if proposed else 'plan'}.json"
+    return _json_download(plan, name)
+
+
+@login_required
+@require_POST
+def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    _require_plan(request)
+    form = EditForm(request.POST)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            edit = runs.plan_edit(
+                actor=request.user,
+                run=run,
+                action=c["action"],
+                demand_id=c["demand_id"],
+                expert_id=c["expert_id"] or None,
+                start=c["start"],
+                other_demand_id=c["other_demand_id"] or None,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已%(action)s：%(detail)s（得分 %(a)s → %(b)s）")
+                % {
+                    "action": EditAction(edit.action).label,
+                    "detail": edit.detail,
+                    "a": edit.score_before,
+                    "b": edit.score_after,
+                },
+            )
+            return redirect(reverse("orders:run_detail", args=[run.pk]) + "#plan-edit")
+    run.refresh_from_db()
+    ctx = _detail_context(request, run, edit_form=form)
+    ctx["edit_refused"] = True
+    return render(request, "orders/run_detail.html", ctx, status=400)
+
+
+@login_required
+@require_POST
+def run_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get_run(request, pk)
+    _require_plan(request)
+    try:
+        visits = runs.run_confirm(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orders:run_detail", pk=run.pk)
+    messages.success(
+        request, _("已确认排班 #%(n)s：生成 %(v)s 次专家服务。") % {"n": run.pk, "v": len(visits)}
+    )
+    return redirect("orders:run_detail", pk=run.pk)

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +44,7 @@ from django.db import transaction
 from duikou.accounts.models import Role, User
 from duikou.core import services as core_services
 from duikou.core.demo import Org, credit_code_for
+from duikou.core.demokit import DemoLoader
 from duikou.core.models import Department, Division, Organisation, Pairing
 from duikou.core.vocab import Field, Gender, OrgKind, PairingKind, PersonnelKind, Side
 from duikou.people import services
@@ -277,29 +277,14 @@ class _People:
         )
 
 
-class _Loader:
+class _Loader(DemoLoader):
     def __init__(self, stdout=None) -> None:
-        self.stdout = stdout
-        self.stats: dict[str, Counter] = {}
+        super().__init__(stdout)
         self.people = _People()
-        self.orgs: dict[str, Organisation] = {}
         self.batches: dict[int, Batch] = {}
         self.divisions = {d.code: d for d in Division.objects.all()}
         self.specs: list[PersonSpec] = []
         self.persons: dict[str, Person] = {}
-
-    def note(self, what: str, outcome: str) -> None:
-        self.stats.setdefault(what, Counter())[outcome] += 1
-
-    def org(self, name: str) -> Organisation:
-        if name not in self.orgs:
-            try:
-                self.orgs[name] = Organisation.objects.select_related("division").get(name=name)
-            except Organisation.DoesNotExist:
-                raise LookupError(
-                    f"单位“{name}”不存在：请先载入登记库演示数据（duikou.core.demo.load_demo）"
-                ) from None
-        return self.orgs[name]
 
     # Registry additions ---------------------------------------------------------------------
 

@@ -1,10 +1,15 @@
-"""`duikou plan INSTANCE.json --time-limit SECONDS [--workers N] [--seed S] -o PLAN.json`.
+"""`duikou plan INSTANCE.json --time-limit SECONDS [--workers N] [--seed S] -o PLAN.json`,
+and `duikou plan INSTANCE.json --check PLAN.json`.
 
 Reads an instance (design/visit-planning.md), plans within the time limit and writes the
 best valid plan found.  Exit status: 0 a valid plan was written; 2 the instance (or the
 command line) is unusable, with one line on stderr saying why; 1 the plan could not be
 written.  Ctrl-C (SIGINT) or SIGTERM stops the search early: the best plan so far is
 written and the status is still 0.
+
+`--check PLAN.json` plans nothing: it checks the plan file against the instance with the
+package's validator and prints `VALID score=...` (exit 0), or one line per broken rule
+(exit 1); a malformed instance or plan gets one line on stderr and exit 2.
 
 The planning runs in a background thread; this (main) thread only waits, so that signals
 are handled at once even while CP-SAT or GLOP is searching, and so that the plan is
@@ -25,7 +30,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from .instance import MalformedError, load_instance
+from .instance import MalformedError, load_instance, read_json
 from .solver import Planner, PlanResult
 
 #: seconds before the time limit at which the plan is written whatever the planner does
@@ -50,9 +55,14 @@ def build_parser(prog: str = "duikou plan") -> argparse.ArgumentParser:
     p.add_argument(
         "--time-limit",
         type=float,
-        required=True,
+        default=None,
         metavar="SECONDS",
-        help="wall-clock limit for the whole run, writing included",
+        help="wall-clock limit for the whole run, writing included (required unless --check)",
+    )
+    p.add_argument(
+        "--check",
+        metavar="PLAN.json",
+        help="check this plan against the instance (the five rules and the score), plan nothing",
     )
     p.add_argument("--workers", type=int, default=2, metavar="N", help="threads (default 2)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
@@ -105,10 +115,45 @@ def summary(res: PlanResult, elapsed: float, stopped: str | None) -> str:
     return " ".join(parts)
 
 
+def check_plan(instance_path: str, plan_path: str, prog: str = "duikou plan") -> int:
+    """`--check`: 0 and `VALID score=...` for a valid plan, 1 and one line per violation,
+    2 and one line on stderr for a malformed instance or plan."""
+    from .validator import check
+
+    try:
+        inst = load_instance(instance_path)
+    except MalformedError as exc:
+        print(f"{prog}: malformed instance: {exc}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"{prog}: malformed instance: {instance_path}: nested too deeply", file=sys.stderr)
+        return 2
+    try:
+        result = check(inst, read_json(plan_path, "plan"))
+    except MalformedError as exc:
+        print(f"{prog}: malformed plan: {exc}", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print(f"{prog}: malformed plan: {plan_path}: nested too deeply", file=sys.stderr)
+        return 2
+    if result.valid:
+        print(f"VALID {result.score.line()}", flush=True)
+        return 0
+    for v in result.violations:
+        print(f"INVALID {v}")
+    sys.stdout.flush()
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     t0 = time.monotonic()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     prog = "duikou plan"
+    if args.check is not None:
+        return check_plan(args.instance, args.check, prog)
+    if args.time_limit is None:  # exits with status 2, like any other command-line error
+        parser.error("the following arguments are required: --time-limit (or --check PLAN.json)")
     if not (math.isfinite(args.time_limit) and args.time_limit > 0):
         print(f"{prog}: error: --time-limit must be a positive number of seconds", file=sys.stderr)
         return 2

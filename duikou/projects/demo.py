@@ -57,7 +57,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from duikou.core.models import Division, Organisation
+from duikou.core.demokit import DemoLoader
+from duikou.core.models import Division
 from duikou.core.vocab import (
     BuildType,
     FlowType,
@@ -983,28 +984,15 @@ def _reports(spec: Spec, rng: random.Random) -> list[tuple[dt.date, int, str]]:
 # --- Loading -----------------------------------------------------------------------------------
 
 
-class _Loader:
+class _Loader(DemoLoader):
     def __init__(self, stdout=None) -> None:
-        self.stdout = stdout
-        self.stats: dict[str, Counter] = {}
+        super().__init__(stdout)
         self.divisions = {
             d.code: d
             for d in Division.objects.filter(code__in=COUNTY_CODES.values()).select_related(
                 "paired_city__parent"
             )
         }
-        self.orgs: dict[str, Organisation] = {}
-
-    def note(self, what: str, outcome: str) -> None:
-        self.stats.setdefault(what, Counter())[outcome] += 1
-
-    def org(self, name: str) -> Organisation:
-        if name not in self.orgs:
-            org = Organisation.objects.filter(name=name).first()
-            if org is None:
-                raise LookupError(f"单位“{name}”不存在：请先载入单位演示数据（load_demo）")
-            self.orgs[name] = org
-        return self.orgs[name]
 
     # Plans ------------------------------------------------------------------------------------
 

@@ -7,10 +7,11 @@ A part whose module is not built yet is left out, never faked.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from duikou.accounts import scopes
@@ -216,6 +217,115 @@ def project_indicators(year: int, user: User | None = None) -> dict:
     }
 
 
+def _demands(user: User | None):
+    from duikou.orders import scopes as order_scopes
+    from duikou.orders.models import Demand
+
+    return order_scopes.demands_for_user(user) if user is not None else Demand.objects.all()
+
+
+def _one_decimal(value: float | Decimal) -> str:
+    return str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _posted_served(counter: dict, key, served: bool) -> None:
+    entry = counter.setdefault(key, {"posted": 0, "served": 0})
+    entry["posted"] += 1
+    entry["served"] += int(served)
+
+
+def orders(year: int, user: User | None = None) -> dict:
+    """Demands (点单) posted in the year (Asia/Shanghai dates); `served` those with a delivered
+    visit (已服务).
+
+    Withdrawn demands (已撤回) are left out of every figure but `by_status`, as cancelled
+    projects are. `fulfilment_rate` = served ÷ posted, a percentage with one decimal (null when
+    nothing was posted); `median_days_to_service` = the median, over the served demands, of
+    the days from the posting date to the first day of the delivered visit; `rating_mean` =
+    the mean 1–5 rating of the delivered visits that were rated (one decimal, null if none).
+    `by_county` is keyed by the name of the site's county-level unit (州本级 institutions:
+    海西州), with its division code; `by_skill` by skill, most posted first.
+    """
+    from duikou.orders.models import DemandStatus, ServiceKind, SkillField, Visit, VisitStatus
+
+    delivered = Visit.objects.filter(demand=OuterRef("pk"), status=VisitStatus.DELIVERED).order_by(
+        "start_date", "pk"
+    )
+    rows = (
+        _demands(user)
+        .filter(posted_at__year=year)
+        .order_by()
+        .annotate(
+            served_start=Subquery(delivered.values("start_date")[:1]),
+            served_rating=Subquery(delivered.values("rating")[:1]),
+            served_days=Subquery(delivered.values("delivered_days")[:1]),
+        )
+        .values(
+            "pk",
+            "posted_at",
+            "status",
+            "skill",
+            "skill_field",
+            "service_kind",
+            "organisation__division__code",
+            "organisation__division__short_name",
+            "organisation__division__name",
+            "served_start",
+            "served_rating",
+            "served_days",
+        )
+    )
+    by_status: Counter = Counter()
+    counties: dict[str, dict] = {}
+    county_names: dict[str, str] = {}
+    skills: dict[str, dict] = {}
+    kinds: dict[str, dict] = {}
+    fields: dict[str, dict] = {}
+    waits: list[int] = []
+    ratings: list[int] = []
+    posted = served = service_days = 0
+    for row in rows:
+        by_status[row["status"]] += 1
+        if row["status"] == DemandStatus.WITHDRAWN:
+            continue
+        is_served = row["served_start"] is not None
+        posted += 1
+        code = row["organisation__division__code"]
+        county_names[code] = (
+            row["organisation__division__short_name"] or row["organisation__division__name"]
+        )
+        _posted_served(counties, code, is_served)
+        _posted_served(skills, row["skill"], is_served)
+        _posted_served(kinds, row["service_kind"], is_served)
+        _posted_served(fields, row["skill_field"], is_served)
+        if is_served:
+            served += 1
+            posted_on = timezone.localtime(row["posted_at"]).date()
+            waits.append((row["served_start"] - posted_on).days)
+            service_days += row["served_days"] or 0
+            if row["served_rating"] is not None:
+                ratings.append(row["served_rating"])
+    median = statistics.median(waits) if waits else None
+    if median is not None and float(median).is_integer():
+        median = int(median)
+    return {
+        "posted": posted,
+        "served": served,
+        "fulfilment_rate": _rate(served, posted),
+        "median_days_to_service": median,
+        "rating_mean": _one_decimal(statistics.fmean(ratings)) if ratings else None,
+        "rated": len(ratings),
+        "service_days": service_days,
+        "by_county": {
+            county_names[code]: {"code": code, **counties[code]} for code in sorted(counties)
+        },
+        "by_skill": dict(sorted(skills.items(), key=lambda kv: (-kv[1]["posted"], kv[0]))),
+        "by_kind": {k.value: kinds[k.value] for k in ServiceKind if k.value in kinds},
+        "by_field": {f.value: fields[f.value] for f in SkillField if f.value in fields},
+        "by_status": _ordered(by_status, DemandStatus),
+    }
+
+
 def compute(year: int, user: User | None = None) -> dict:
     """All figures of a year, in the figures.md contract (plus our own additions)."""
     return {
@@ -229,6 +339,7 @@ def compute(year: int, user: User | None = None) -> dict:
         "trainings": people_figures.trainings(year, user),
         "achievements": people_figures.achievements(year, user),
         "pairings": pairings(year, user),
+        "orders": orders(year, user),
         "organisations": organisations(user),
     }
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from duikou.accounts import scopes
 from duikou.core.vocab import FlowType, PairingKind, Side
+from duikou.orders.views_stats import dashboard_panel as orders_dashboard_panel
 from duikou.people.rotation import dashboard_panel as people_dashboard_panel
 from duikou.projects import selectors as project_selectors
 from duikou.projects.alerts import compute_alerts
@@ -65,6 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sides": sides,
             "projects": _projects_panel(data, request.user),
             "people_panel": people_dashboard_panel(request.user, timezone.localdate()),
+            "orders_panel": orders_dashboard_panel(request.user, data["orders"], year),
             "years": range(2010, figures.current_year() + 2),
         },
     )
