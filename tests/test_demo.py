@@ -30,12 +30,15 @@ def _counts() -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module and rolled back after it (it takes seconds)."""
+    """The demo, loaded once for this module and rolled back after it (it takes seconds).
+    The orders part (a planner run) is left out here: tests/test_orders_demo.py loads it."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), fast, transaction.atomic():
-        signins = load_demo()
-        yield signins
-        transaction.set_rollback(True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("duikou.orders.demo.load_orders_demo", lambda **kwargs: None)
+        with django_db_blocker.unblock(), fast, transaction.atomic():
+            signins = load_demo()
+            yield signins
+            transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -387,6 +387,17 @@ def test_filters_and_the_htmx_partial(reg, client_for, two_demands):
     assert client.get("/orders/", {"status": "乱码"}).status_code == 200
 
 
+def test_an_open_demand_whose_window_passed_is_marked_expired(reg, client_for):
+    demand = make_demand(reg, actor=reg.liaison, title="过期的需求")
+    client = client_for(reg.liaison)
+    assert "已过期" not in client.get("/orders/").content.decode()
+    Demand.objects.filter(pk=demand.pk).update(
+        earliest_start=today() - dt.timedelta(days=30), latest_end=today() - dt.timedelta(days=1)
+    )
+    assert "已过期" in client.get("/orders/").content.decode()
+    assert "已过期" in client.get(f"/orders/{demand.pk}/").content.decode()
+
+
 def test_skill_and_posting_year_filters(reg, client_for, two_demands):
     dulan, _wulan = two_demands
     Demand.objects.filter(pk=dulan.pk).update(

@@ -214,6 +214,25 @@ def test_travel_counts_in_the_availability(reg):
     assert reasons[f"D{d.pk}"] == "专家服务天数或时间已被其他需求占用"
 
 
+def test_a_specialty_serves_the_demand_skill_it_stands_for(reg):
+    from duikou.orders import skills
+
+    assert skills.canonical("重症医学科") == "重症医学科 (ICU)"
+    assert skills.canonical("英语") == "英语 (外语)"
+    assert skills.canonical("信息技术") == "信息科技 / 信息技术"
+    assert skills.canonical("神经内科") == "神经内科"
+    assert skills.canonical("校长") is None
+    icu = expert(reg, "乙医生", "重症医学科", [(day(0), day(30))])
+    head = expert(reg, "丙校长", "校长", [(day(0), day(30))])
+    d = demand(reg.dulan_hospital, "重症医学科 (ICU)", 3, PS, PE)
+    inst = build()
+    experts = {e["id"]: e for e in inst["experts"]}
+    assert experts[f"E{icu.pk}"]["skills"] == ["重症医学科 (ICU)"]
+    assert experts[f"E{head.pk}"]["skills"] == ["校长"]  # kept as written, matches no demand
+    reasons = pd.unserved_reasons(inst, {"assignments": []})
+    assert reasons[f"D{d.pk}"] != "无此专业的专家"
+
+
 def test_count_period(reg, records):
     demands, experts = pd.count_period(PS, PE)
     # d1, d2, d4, d5 are open in the period (booked is 已安排, open_but_visited has a visit)

@@ -34,11 +34,14 @@ F26 = [
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for this module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
+    """The demo, loaded once for this module and rolled back after it (without the orders
+    part, a planner run that tests/test_orders_demo.py checks)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("duikou.orders.demo.load_orders_demo", lambda **kwargs: None)
+        with django_db_blocker.unblock(), transaction.atomic():
+            load_demo()
+            yield
+            transaction.set_rollback(True)
 
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]

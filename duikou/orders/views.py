@@ -293,6 +293,7 @@ def _render_detail(request, demand: Demand, status: int = 200, **forms) -> HttpR
         "orders/demand_detail.html",
         {
             "demand": demand,
+            "today": timezone.localdate(),
             "experts": demand.preferred_experts.select_related("employer"),
             "visits": visits,
             "history": history_entries(demand),
