@@ -87,6 +87,22 @@ def test_the_liaison_confirms_a_visit_that_began(reg, begun):
     assert demand.history.order_by("-history_date").first().history_user == reg.liaison
 
 
+def test_the_history_shows_the_confirmation_time_in_beijing_time(reg, begun):
+    from duikou.core.history import history_entries
+
+    v = services.visit_confirm_delivery(actor=reg.liaison, visit=begun, delivered_days=4, rating=5)
+    change = next(
+        c
+        for c in history_entries(v)[0]["changes"]
+        if c["field"] == str(_field(Visit, "delivered_at"))
+    )
+    assert change["new"] == timezone.localtime(v.delivered_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _field(model, name):
+    return model._meta.get_field(name).verbose_name
+
+
 def test_confirmation_before_the_visit_starts_is_refused(reg, coming):
     with pytest.raises(ValidationError) as exc:
         services.visit_confirm_delivery(actor=reg.liaison, visit=coming, delivered_days=5, rating=5)

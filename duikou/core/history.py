@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -16,6 +19,11 @@ def _display(field: models.Field, value) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return _("是") if value else _("否")
+    if isinstance(value, dt.datetime):
+        # Beijing time to the minute, like every other time on the pages.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

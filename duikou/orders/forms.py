@@ -21,16 +21,17 @@ from duikou.people.models import Achievement, Person, Posting
 
 
 def _int_messages(what: str) -> dict:
+    # format_lazy: the message is put together when shown, in the user's language
     return {
-        "required": _("请填写%(what)s。") % {"what": what},
-        "invalid": _("%(what)s应为整数。") % {"what": what},
+        "required": format_lazy(_("请填写{}。"), what),
+        "invalid": format_lazy(_("{}应为整数。"), what),
     }
 
 
 def _date_messages(what: str) -> dict:
     return {
-        "required": _("请填写%(what)s。") % {"what": what},
-        "invalid": _("%(what)s不是有效日期，请按 年-月-日 填写。") % {"what": what},
+        "required": format_lazy(_("请填写{}。"), what),
+        "invalid": format_lazy(_("{}不是有效日期，请按 年-月-日 填写。"), what),
     }
 
 
@@ -124,7 +125,7 @@ class DemandForm(forms.Form):
     )
     days = forms.IntegerField(
         label=_("所需天数"),
-        help_text=_("1–%(max)s 天，专家在院服务的天数") % {"max": MAX_DAYS},
+        help_text=format_lazy(_("1–{} 天，专家在院服务的天数"), MAX_DAYS),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": MAX_DAYS}),
         error_messages=_int_messages(_("所需天数")),
     )

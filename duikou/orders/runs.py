@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from duikou.core import servicekit
 from duikou.orders import planning_data
@@ -48,11 +49,11 @@ PROGRESS_EVERY = 0.5
 STALE_AFTER = 60
 #: the five rules, as the edit refusals name them
 RULES = {
-    1: "规则1 专家不具备所需专业",
-    2: "规则2 超出需求时间窗口",
-    3: "规则3 不在专家可出诊时间内（含往返路程）",
-    4: "规则4 与该专家的其他安排重叠或路程时间不足",
-    5: "规则5 超过专家本期服务天数上限",
+    1: gettext_noop("规则1 专家不具备所需专业"),
+    2: gettext_noop("规则2 超出需求时间窗口"),
+    3: gettext_noop("规则3 不在专家可出诊时间内（含往返路程）"),
+    4: gettext_noop("规则4 与该专家的其他安排重叠或路程时间不足"),
+    5: gettext_noop("规则5 超过专家本期服务天数上限"),
 }
 EDITABLE = (RunStatus.DONE, RunStatus.STOPPED)
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
