@@ -359,21 +359,26 @@ class _Loader(DemoLoader):
     def next_quarter_availability(
         self, residents: dict[tuple[str, str], Person], flexible: list[Person]
     ) -> None:
-        """What the experts declared in November for the first quarter of 2027 (January, then
-        March after the Spring Festival and the 两会), so that the headquarters can plan it."""
+        """What the experts declared in November for the first quarter of 2027 (January, a few
+        days after the Spring Festival, March), so that the headquarters can plan it."""
         rng = random.Random(f"{SEED}:availability-2027")
         people = sorted({p.pk: p for p in [*residents.values(), *flexible]}.values(), key=_pk)
+        note = "2027 年一季度可出诊（11 月申报）"
         for person in people:
-            if rng.random() < 0.2:
+            if rng.random() < 0.1:
                 continue  # not everyone has declared yet
-            if rng.random() < 0.5:
-                start = D(2027, 1, 4) + dt.timedelta(days=rng.randrange(0, 14))
-                length = rng.choice([10, 12, 14])
-            else:
-                start = D(2027, 3, 1) + dt.timedelta(days=rng.randrange(0, 14))
-                length = rng.choice([12, 14, 18])
-            end = min(start + dt.timedelta(days=length - 1), Q1_2027[1])
-            self.window(person, start, end, "2027 年一季度可出诊（11 月申报）")
+            if rng.random() < 0.75:  # January, before the Spring Festival (2027-02-06)
+                start = D(2027, 1, 4) + dt.timedelta(days=rng.randrange(0, 12))
+                self.window(
+                    person, start, start + dt.timedelta(days=rng.choice([10, 12, 14]) - 1), note
+                )
+            if rng.random() < 0.2:  # after the festival
+                start = D(2027, 2, 17) + dt.timedelta(days=rng.randrange(0, 4))
+                self.window(person, start, start + dt.timedelta(days=rng.choice([7, 8]) - 1), note)
+            if rng.random() < 0.8:  # March
+                start = D(2027, 3, 1) + dt.timedelta(days=rng.randrange(0, 12))
+                end = min(start + dt.timedelta(days=rng.choice([12, 14, 18]) - 1), Q1_2027[1])
+                self.window(person, start, end, note)
 
     # The demands ------------------------------------------------------------------------------
 
