@@ -406,3 +406,115 @@ def test_those_who_confirm_are_told_of_visits_waiting_for_them(reg, client_for, 
         assert 'id="due-banner"' not in client_for(user).get("/orders/").content.decode()
     services.visit_confirm_delivery(actor=reg.liaison, visit=begun, delivered_days=5, rating=5)
     assert 'id="due-banner"' not in client_for(reg.liaison).get("/orders/").content.decode()
+
+
+# The schedule export (排班表) ------------------------------------------------------------------
+
+VISIT_EXPORT_HEADER = [
+    "开始日期",
+    "结束日期",
+    "天数",
+    "专家",
+    "专业",
+    "派出单位",
+    "服务单位",
+    "所在地",
+    "服务方式",
+    "需求摘要",
+    "状态",
+    "实际服务天数",
+    "评价",
+]
+
+
+def export_rows(client, **params) -> list[list]:
+    from io import BytesIO
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("orders:visit_export"), params)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Cache-Control"] == "no-store"
+    ws = load_workbook(BytesIO(response.content)).active
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == VISIT_EXPORT_HEADER
+    return rows[1:]
+
+
+@pytest.fixture
+def wulan_visit(reg):
+    """A 3-day visit to 乌兰 by Dr. Wang, in twenty days."""
+    wang = expert(reg, name="王芳", id_number=MA_ID, specialty="儿科")
+    d = make_demand(
+        reg,
+        organisation=reg.wulan_hospital,
+        skill="儿科",
+        service_kind="讲座",
+        days=3,
+        title="儿科讲座",
+    )
+    return schedule(d, wang, start_in=20)
+
+
+def test_the_schedule_export_is_scoped_and_holds_names_only(reg, client_for, begun, wulan_visit):
+    from tests.test_orders_demands import LI_ID
+    from tests.test_people_common import PHONE
+
+    services.visit_confirm_delivery(actor=reg.liaison, visit=begun, delivered_days=4, rating=5)
+    rows = export_rows(client_for(reg.wulan_team))
+    assert [(r[3], r[6], r[7]) for r in rows] == [("王芳", "乌兰县人民医院", "乌兰县")]
+    assert rows[0][2] == 3 and rows[0][8] == "讲座" and rows[0][9] == "儿科讲座"
+    rows = export_rows(client_for(reg.dulan_team))
+    assert [r[3] for r in rows] == ["李明"]
+    assert rows[0][10:] == ["已服务", 4, 5] and rows[0][5] == "嘉兴市第一医院"
+    rows = export_rows(client_for(reg.viewer))
+    assert sorted(r[3] for r in rows) == ["李明", "王芳"]
+    text = repr(rows)
+    for secret in (LI_ID, MA_ID, PHONE, "****"):
+        assert secret not in text
+    # the list's filters apply
+    assert [r[3] for r in export_rows(client_for(reg.hq), county="632821")] == ["王芳"]
+    assert [r[3] for r in export_rows(client_for(reg.hq), status="已服务")] == ["李明"]
+
+
+def test_the_schedule_export_needs_a_sign_in_and_good_filters(reg, client, client_for, begun):
+    from django.urls import reverse
+
+    url = reverse("orders:visit_export")
+    assert client.get(url).status_code == 302
+    response = client_for(reg.hq).get(url, {"month": "2026-13"})
+    assert response.status_code == 400 and "月份" in response.content.decode()
+    assert client_for(reg.hq).get(url, {"run": "x"}).status_code == 400
+    body = client_for(reg.hq).get(reverse("orders:visit_list")).content.decode()
+    assert 'id="visit-export"' in body and url in body
+
+
+def test_a_confirmed_runs_schedule_exports_from_its_page(reg, client_for, li, wulan_visit):
+    from django.urls import reverse
+
+    from duikou.orders import runs
+    from duikou.orders.models import PlanningRun
+    from tests.test_orders_confirm import done_run, make_records
+
+    make_records(reg)
+    run = done_run(reg.hq)
+    client = client_for(reg.hq)
+    body = client.get(reverse("orders:run_detail", args=[run.pk])).content.decode()
+    assert 'id="run-visit-export"' not in body  # not confirmed yet
+    made = runs.run_confirm(actor=reg.hq, run=run)
+    assert made and all(v.run_id == run.pk for v in made)
+    assert PlanningRun.objects.get(pk=run.pk).status == "已确认"
+    body = client.get(reverse("orders:run_detail", args=[run.pk])).content.decode()
+    link = f"{reverse('orders:visit_export')}?run={run.pk}"
+    assert 'id="run-visit-export"' in body and link in body
+    rows = export_rows(client, run=run.pk)
+    assert len(rows) == len(made) and "王芳" not in [r[3] for r in rows]
+    assert sorted(r[0] for r in rows) == [r[0] for r in rows]  # in date order
+    assert len(export_rows(client)) == len(made) + 1
+    # the list shows the run's visits, and the county team gets only its own of them
+    page = client.get(reverse("orders:visit_list"), {"run": run.pk}).content.decode()
+    assert f"排班 #{run.pk} 的服务" in page and "王芳" not in page
+    dulan_rows = export_rows(client_for(reg.dulan_team), run=run.pk)
+    assert {r[7] for r in dulan_rows} <= {"都兰县"}
+    assert len(dulan_rows) == sum(1 for v in made if v.demand.organisation == reg.dulan_hospital)

@@ -18,6 +18,10 @@ from duikou.core.vocab import DivisionLevel
 from duikou.exchange_io import specs
 
 GUIDE = "说明"
+# Lists too long for an inline drop-down (Excel allows 255 characters) or holding a comma are
+# written to this hidden sheet and referenced from there; the importer passes over sheets whose
+# name begins with "_".
+LISTS = "_下拉列表"
 DATA_ROWS = 5000  # rows the drop-down lists and date formats cover
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 EXAMPLE_FONT = Font(italic=True, color="808080")
@@ -42,6 +46,8 @@ def allowed_values(column: specs.Column) -> list[str]:
         return [d.name for d in _places()]
     if column.kind == specs.CITY:
         return [d.name for d in _cities()]
+    if column.kind == specs.TERM and column.terms is not None:
+        return list(column.terms())
     return []
 
 
@@ -62,6 +68,15 @@ def describe_format(column: specs.Column) -> str:
         return _("县级行政区名称（如 都兰县，也可写 都兰）或其区划代码（如 632822）。")
     if kind == specs.CITY:
         return _("浙江省地级市名称（如 宁波市）或其区划代码（如 330200）。")
+    if kind == specs.ORG and column.side is None:
+        return _("单位全称或简称，须为系统中已登记的单位（不会自动新建）。")
+    if kind == specs.INTEGER:
+        return _("整数，%(lo)s 到 %(hi)s。") % {"lo": column.min_value, "hi": column.max_value}
+    if kind == specs.TERM:
+        return _(
+            "从下拉列表中选择；也可只写括号或斜杠前的名称（如“重症医学科 (ICU)”写作 重症医学科），"
+            "导入时按目录中的名称保存。"
+        )
     if kind == specs.ORG:
         return _("单位全称或简称（最多 %(n)s 字）；系统中没有的单位将自动新建并在预览中提示。") % {
             "n": column.max_length
@@ -85,6 +100,8 @@ def _allowed_text(column: specs.Column) -> str:
 
 
 def _example(value):
+    if callable(value):  # an example that depends on today (dates of the coming quarter)
+        value = value()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -113,13 +130,31 @@ def _add_sheet(wb: Workbook, spec: specs.SheetSpec) -> None:
         area = f"{letter}2:{letter}{DATA_ROWS}"
         if column.kind == specs.DATE:
             ws.cell(row=2, column=i).number_format = "yyyy-mm-dd"
+        if column.kind == specs.INTEGER:
+            dv = DataValidation(
+                type="whole",
+                operator="between",
+                formula1=str(column.min_value),
+                formula2=str(column.max_value),
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.name,
+                error=describe_format(column),
+            )
+            dv.add(area)
+            ws.add_data_validation(dv)
+            continue
         values = allowed_values(column)
         if not values:
             continue
         formula = '"' + ",".join(values) + '"'
-        if len(formula) > 255:  # Excel's limit for an inline list
-            continue
+        if len(formula) > 255 or any("," in v for v in values):  # Excel's inline-list limits
+            formula = _list_range(wb, values)
+        # A short form (重症医学科) is accepted too: a TERM outside the list only warns.
         strict = column.kind == specs.CHOICE
+        error = _("请从下拉列表中选择：%(v)s") % {"v": "、".join(values)}
+        if len(error) > 255:  # Excel's limit for the message
+            error = _("请从下拉列表中选择。")
         dv = DataValidation(
             type="list",
             formula1=formula,
@@ -128,13 +163,28 @@ def _add_sheet(wb: Workbook, spec: specs.SheetSpec) -> None:
             showErrorMessage=True,
             errorStyle="stop" if strict else "warning",
             errorTitle=column.name,
-            error=_("请从下拉列表中选择：%(v)s") % {"v": "、".join(values)},
+            error=error,
             promptTitle=column.name,
             prompt=str(column.meaning)[:255] if column.meaning else None,
             showInputMessage=bool(column.meaning),
         )
         dv.add(area)
         ws.add_data_validation(dv)
+
+
+def _list_range(wb: Workbook, values: list[str]) -> str:
+    """Write the values into a column of the hidden lists sheet; the range that holds them."""
+    if LISTS in wb.sheetnames:
+        ws = wb[LISTS]
+        col = ws.max_column + 1
+    else:
+        ws = wb.create_sheet(LISTS)
+        ws.sheet_state = "hidden"
+        col = 1
+    for i, value in enumerate(values, start=1):
+        ws.cell(row=i, column=col, value=value)
+    letter = get_column_letter(col)
+    return f"'{LISTS}'!${letter}$1:${letter}${len(values)}"
 
 
 def _add_guide(wb: Workbook, sheets: list[specs.SheetSpec]) -> None:
@@ -164,6 +214,8 @@ def _add_guide(wb: Workbook, sheets: list[specs.SheetSpec]) -> None:
     for spec in sheets:
         for column in spec.columns:
             example = column.example
+            if callable(example):
+                example = example()
             if isinstance(example, dt.date):
                 example = example.isoformat()
             elif isinstance(example, Decimal):
@@ -194,6 +246,8 @@ def template_workbook(names: list[str] | None = None) -> bytes:
     for spec in chosen:
         _add_sheet(wb, spec)
     _add_guide(wb, chosen)
+    if LISTS in wb.sheetnames:  # after 说明, out of the way
+        wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)

@@ -8,6 +8,7 @@ results per distinct raw value: a 100,000-row sheet has few distinct dates, type
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -199,6 +200,62 @@ def year_parser(lo: int = 2000, hi: int = 2100) -> Callable[[Any], int]:
         if not lo <= year <= hi:
             raise CellError(_("年度应在 %(lo)s–%(hi)s 之间。") % {"lo": lo, "hi": hi})
         return year
+
+    return parse
+
+
+def int_parser(lo: int, hi: int, *, unit: str = "") -> Callable[[Any], int]:
+    """A whole number within lo–hi: 5, 5.0, "５", "5 天" (the column's unit may follow)."""
+
+    def bad() -> CellError:
+        return CellError(_("应为 %(lo)s 到 %(hi)s 之间的整数。") % {"lo": lo, "hi": hi})
+
+    def parse(raw: Any) -> int:
+        if isinstance(raw, bool):
+            raise bad()
+        if isinstance(raw, int):
+            value = raw
+        elif isinstance(raw, float):
+            if raw != raw or not raw.is_integer():
+                raise bad()
+            value = int(raw)
+        elif isinstance(raw, str):
+            text = strip(_nfkc(raw)).replace(" ", "")
+            if unit:
+                text = text.removesuffix(unit)
+            if not re.fullmatch(r"[+-]?\d+(\.0*)?", text):
+                raise bad()
+            value = int(text.split(".")[0])
+        else:
+            raise bad()
+        if not lo <= value <= hi:
+            raise bad()
+        return value
+
+    return parse
+
+
+def term_parser(
+    terms: list[str], canonical: Callable[[str], str | None] | None, what: str
+) -> Callable[[Any], str]:
+    """A term of a vocabulary (given in its own spelling or a short form `canonical` knows),
+    stored in the vocabulary's spelling; an unknown value is refused with the nearest terms."""
+    known = set(terms)
+
+    def parse(raw: Any) -> str:
+        text = as_text(raw)
+        for candidate in (text, _nfkc(text).strip()):
+            if candidate in known:
+                return candidate
+            found = canonical(candidate) if canonical else None
+            if found is not None:
+                return found
+        near = difflib.get_close_matches(text, terms, n=3, cutoff=0.5)
+        message = _("“%(v)s”不在%(what)s目录中。") % {"v": text, "what": what}
+        if near:
+            message += _("是否是：%(near)s？") % {"near": "、".join(near)}
+        message += _("可填的值见模板的下拉列表和“说明”工作表。")
+        raise CellError(message)
 
     return parse
 

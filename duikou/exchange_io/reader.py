@@ -382,6 +382,10 @@ def make_parser(column: specs.Column, unit: str, lookups: Lookups) -> Callable[[
         return cells.choice_parser(column.choices, column.name)
     if kind == specs.PLACE:
         return cells.division_parser(lookups.counties, what=_("县级行政区"), refuse=_refuse_place)
+    if kind == specs.INTEGER:
+        return cells.int_parser(column.min_value, column.max_value, unit=column.unit_word)
+    if kind == specs.TERM:
+        return cells.term_parser(column.terms(), column.canonical, column.name)
     if kind == specs.CITY:
         return cells.division_parser(
             lookups.zhejiang_cities, what=_("浙江结对城市"), refuse=_refuse_city

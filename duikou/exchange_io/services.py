@@ -290,6 +290,7 @@ class UndoRefused(Exception):
 
 # Deleted in this order: what refers to a record goes before it.
 DELETE_ORDER = [
+    "orders.demand",
     "people.trainingplacement",
     "people.posting",
     "people.person",
@@ -421,7 +422,24 @@ def _dependants(created: dict[str, set[int]]) -> list[str]:
         for u in User.objects.filter(organisation_id__in=chunk)[:5]:
             problems.append(_("导入新建的单位已有用户“%(u)s”。") % {"u": u})
     problems += _people_dependants(created)
+    problems += _order_dependants(created)
     return problems[:10]
+
+
+def _order_dependants(created: dict[str, set[int]]) -> list[str]:
+    """What refers to the demands a batch created: visits booked for them."""
+    from duikou.orders.models import Visit
+
+    problems = []
+    for chunk in engine.chunked(created.get("orders.demand", set())):
+        for v in Visit.objects.filter(demand_id__in=chunk).select_related(
+            "demand__organisation", "expert"
+        )[:5]:
+            problems.append(
+                _("导入的需求“%(d)s”之后已安排了专家服务（%(e)s，%(s)s 起）。")
+                % {"d": v.demand, "e": v.expert.name, "s": v.start_date.isoformat()}
+            )
+    return problems
 
 
 def _people_dependants(created: dict[str, set[int]]) -> list[str]:
@@ -497,6 +515,8 @@ def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
     field = model._meta.get_field(name)
     if value is None:
         return None
+    if field.many_to_many:  # kept as a list of ids (a demand's preferred experts)
+        return list(field.related_model._default_manager.filter(pk__in=value))
     if field.is_relation:
         return field.related_model._default_manager.get(pk=value)
     if isinstance(field, models.DateField):
@@ -508,6 +528,7 @@ def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
 
 def _restore(label: str, pk: int, before: dict[str, Any], *, actor: User | None) -> None:
     from duikou.core import services as core_services
+    from duikou.orders import services as order_services
     from duikou.people import crypto
     from duikou.people import services as people_services
     from duikou.projects import services as project_services
@@ -530,6 +551,8 @@ def _restore(label: str, pk: int, before: dict[str, Any], *, actor: User | None)
         project_services.flow_update(actor=actor, flow=obj, check_balance=False, **data)
     elif label == "core.pairing":
         core_services.pairing_update(actor=actor, pairing=obj, **data)
+    elif label == "orders.demand":
+        order_services.demand_update(actor=actor, demand=obj, **data)
     else:  # pragma: no cover - the importer updates nothing else
         raise ValueError(label)
 

@@ -27,7 +27,9 @@ DATE = "date"
 CHOICE = "choice"
 PLACE = "place"  # a county-level division
 CITY = "city"  # a Zhejiang prefecture-level city
-ORG = "org"  # an organisation by name (created when new)
+ORG = "org"  # an organisation by name (created when new; `side=None`: existing ones only)
+INTEGER = "integer"  # a whole number within min_value–max_value
+TERM = "term"  # a term of a vocabulary that is no TextChoices (terms, canonical)
 
 MONEY_UNITS = ("万元", "元")
 DEFAULT_UNIT = "万元"
@@ -45,6 +47,11 @@ class Column:
     choices: type[models.TextChoices] | None = None
     upper: bool = False  # identifiers stored in upper case (project codes)
     side: str | None = None  # organisation columns: the side a new organisation is created on
+    min_value: int | None = None  # INTEGER columns: the allowed range
+    max_value: int | None = None
+    unit_word: str = ""  # INTEGER: a unit the value may carry (所需天数: "5天")
+    terms: Callable[[], list[str]] | None = None  # TERM columns: the vocabulary, in order
+    canonical: Callable[[str], str | None] | None = None  # TERM: a written form → the term
 
     @property
     def header(self) -> str:

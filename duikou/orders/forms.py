@@ -435,6 +435,7 @@ class VisitFilterForm(forms.Form):
         ],
     )
     org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    run = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, counties: list[Division], **kwargs):
         super().__init__(*args, **kwargs)

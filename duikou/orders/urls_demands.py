@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/<int:pk>/withdraw/", views.demand_withdraw, name="demand_withdraw"),
     path("orders/<int:pk>/priority/", views.demand_priority, name="demand_priority"),
     path("orders/visits/", views.visit_list, name="visit_list"),
+    path("orders/visits/export.xlsx", views.visit_export, name="visit_export"),
     path("orders/visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("orders/visits/<int:pk>/confirm/", views.visit_confirm, name="visit_confirm"),
     path("orders/visits/<int:pk>/log/", views.visit_log, name="visit_log"),

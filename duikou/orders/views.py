@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +36,7 @@ from duikou.orders.forms import (
 )
 from duikou.orders.models import Demand, Visit, VisitStatus
 from duikou.orders.services import DemandConflictError
+from duikou.people.models import Person
 
 
 def _get_demand_for_user(request: HttpRequest, pk: int) -> Demand:
@@ -143,52 +144,46 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def demand_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as the 点单 sheet: its columns first, so that the file can be edited and
+    imported again (/io/), then informational columns the importer passes over with a warning."""
+    from duikou.exchange_io import specs
+    from duikou.exchange_io.sheets import demands as demand_sheet
+
     _form, qs = _filtered_demands(request)
-    qs = qs.prefetch_related(_live_visit_prefetch(), "preferred_experts")
+    qs = qs.prefetch_related(
+        _live_visit_prefetch(),
+        Prefetch("preferred_experts", queryset=Person.objects.select_related("employer")),
+    )
+    spec = specs.get(demand_sheet.SHEET)
     headers = [
+        *spec.headers,
         _("编号"),
-        _("需求单位"),
         _("所在地"),
         _("领域"),
-        _("所需专业"),
-        _("服务方式"),
-        _("所需天数"),
-        _("最早开始"),
-        _("最晚结束"),
-        _("优先级"),
         _("状态"),
-        _("需求摘要"),
-        _("希望的专家"),
         _("提交时间"),
         _("安排专家"),
         _("服务开始"),
         _("服务结束"),
     ]
+    demands = list(qs)
     rows = []
-    for d in qs:
+    for d, row in zip(demands, demand_sheet.export_rows(demands), strict=True):
         visit = d.live_visits[0] if d.live_visits else None
         rows.append(
             [
+                *row,
                 d.pk,
-                d.organisation.name,
                 d.organisation.division.name,
                 d.get_skill_field_display(),
-                d.skill,
-                d.get_service_kind_display(),
-                d.days,
-                d.earliest_start,
-                d.latest_end,
-                d.priority,
                 d.get_status_display(),
-                d.title,
-                "、".join(p.name for p in d.preferred_experts.all()),
                 timezone.localtime(d.posted_at),
                 visit.expert.name if visit else "",
                 visit.start_date if visit else None,
                 visit.end_date if visit else None,
             ]
         )
-    return xlsx_response("demands", list_workbook(_("服务需求"), headers, rows))
+    return xlsx_response("demands", list_workbook(spec.name, headers, rows))
 
 
 @login_required
@@ -375,6 +370,8 @@ def _filtered_visits(request: HttpRequest) -> tuple[VisitFilterForm, QuerySet]:
             qs = qs.filter(end_date__lt=today)
         if data["org"]:
             qs = qs.filter(demand__organisation=data["org"])
+        if data["run"]:
+            qs = qs.filter(run=data["run"])
     return form, qs
 
 
@@ -388,6 +385,56 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         return render(request, "orders/_visit_table.html", ctx)
     ctx["due_count"] = _due_count(request)
     return render(request, "orders/visit_list.html", ctx)
+
+
+@login_required
+@require_GET
+def visit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered visit list as a schedule (排班表): names only, no ID number or phone."""
+    form, qs = _filtered_visits(request)
+    if form.is_bound and not form.is_valid():
+        problems = "；".join(e for errors in form.errors.values() for e in errors)
+        return HttpResponseBadRequest(_("筛选条件有误，未导出：%(e)s") % {"e": problems})
+    qs = qs.select_related("demand__organisation__division", "expert__employer").order_by(
+        "start_date", "demand__organisation__name", "pk"
+    )
+    headers = [
+        _("开始日期"),
+        _("结束日期"),
+        _("天数"),
+        _("专家"),
+        _("专业"),
+        _("派出单位"),
+        _("服务单位"),
+        _("所在地"),
+        _("服务方式"),
+        _("需求摘要"),
+        _("状态"),
+        _("实际服务天数"),
+        _("评价"),
+    ]
+    rows = [
+        [
+            v.start_date,
+            v.end_date,
+            v.days,
+            v.expert.name,
+            v.demand.skill,
+            v.expert.employer.name,
+            v.demand.organisation.name,
+            v.demand.organisation.division.name,
+            v.demand.get_service_kind_display(),
+            v.demand.title,
+            v.get_status_display(),
+            v.delivered_days,
+            v.rating,
+        ]
+        for v in qs
+    ]
+    run = form.cleaned_data.get("run") if form.is_bound else None
+    title = _("排班表")
+    name = f"visits-run-{run}" if run else "visits"
+    return xlsx_response(name, list_workbook(title, headers, rows))
 
 
 def _render_visit(request, visit: Visit, status: int = 200, **forms) -> HttpResponse:

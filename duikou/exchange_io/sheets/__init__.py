@@ -1,3 +1,10 @@
 """The template sheets; importing this package registers them (specs.register)."""
 
-from duikou.exchange_io.sheets import flows, pairings, people, projects, trainings  # noqa: F401
+from duikou.exchange_io.sheets import (  # noqa: F401
+    demands,
+    flows,
+    pairings,
+    people,
+    projects,
+    trainings,
+)

@@ -17,7 +17,7 @@ from duikou.exchange_io.models import ImportBatch
 
 class Command(BaseCommand):
     help = (
-        "导入按模板填写的 Excel 工作簿（项目、资金、结对）："
+        "导入按模板填写的 Excel 工作簿（项目、资金、结对、人员、培训、点单）："
         "全部导入，或在有任何错误时一条也不导入。"
     )
 
