@@ -149,6 +149,7 @@ def test_a_demand_is_posted_planned_confirmed_and_delivered(
     assert "王立新" in assigned and "神经内科" in assigned, assigned
     assert "全部需求都已安排" in desk.inner_text("main")
     assert desk.locator("#edit-assign-none").count() == 1  # nothing left to assign
+    assert desk.locator("#edit-swap-none").count() == 1  # one assignment: nothing to swap with
 
     # A manual edit that breaks a rule is refused with the rule named, and nothing changes.
     plan_before = run.plan
