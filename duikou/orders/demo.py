@@ -380,6 +380,17 @@ class _Loader(DemoLoader):
                 end = min(start + dt.timedelta(days=rng.choice([12, 14, 18]) - 1), Q1_2027[1])
                 self.window(person, start, end, note)
 
+    def budgets(self, residents: dict[tuple[str, str], Person]) -> None:
+        """李静 declared on /me/ that she can be away at most 15 days a quarter (her ward)."""
+        from duikou.people import services as people_services
+
+        li = residents.get((HAIXI_HOSPITAL, "神经内科"))
+        if li is None or li.visit_days_budget == 15:
+            self.note("出诊天数上限", "未变")
+            return
+        people_services.visit_budget_set(actor=None, person=li, days=15)
+        self.note("出诊天数上限", "新建")
+
     # The demands ------------------------------------------------------------------------------
 
     def _priority(self) -> int:
@@ -762,6 +773,7 @@ def load_orders_demo(stdout=None) -> dict:
         flexible, served = loader.flexible()
         loader.availability(residents, flexible)
         loader.next_quarter_availability(residents, flexible)
+        loader.budgets(residents)
         loader.anchors(residents)
         hospitals = {HAIXI_HOSPITAL: 12} | {
             name: (5 if name == DULAN_HOSPITAL else 8) for name in COUNTY_HOSPITALS

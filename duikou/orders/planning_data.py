@@ -17,7 +17,8 @@ returned.  The mapping:
 * **Experts** ``E<person pk>``: the people who declared availability windows overlapping the
   period.  skills = [specialty], spelled as in the demand vocabulary (hospital departments
   and school subjects: “重症医学科” → “重症医学科 (ICU)”, orders.skills.canonical);
-  max_days = the run's budget.  home = ``O<host organisation pk>`` of the posting
+  max_days = the expert's own budget per period (Person.visit_days_budget, declared on
+  /me/) or else the run's.  home = ``O<host organisation pk>`` of the posting
   active on period_start when that posting is not 柔性帮扶 (resident experts), otherwise
   ``HZ`` (杭州: flexible experts come from Zhejiang).  Availability windows (inclusive
   dates) are clipped to the period and turned into half-open day intervals; touching
@@ -293,7 +294,8 @@ def build_instance(period_start: dt.date, period_end: dt.date, *, max_days: int,
                 "skills": _skills_of(person),
                 "home": home,
                 "available": available,
-                "max_days": max_days,
+                # the expert's own budget per period when declared, else the run's
+                "max_days": min(person.visit_days_budget or max_days, horizon),
             }
         )
     expert_ids = {e["id"] for e in experts}

@@ -79,7 +79,7 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ("name", "id_number", "gender", "birth_date", "phone", "specialty", "employer")
-        fields += ("photo", "user", "note")
+        fields += ("photo", "user", "visit_days_budget", "note")
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, user: User, **kwargs):
@@ -281,3 +281,16 @@ class PeopleFilterForm(forms.Form):
 
 def haixi_divisions():
     return Division.objects.filter(Q(code__startswith="6328")).order_by("code")
+
+
+class VisitBudgetForm(forms.Form):
+    visit_days_budget = forms.IntegerField(
+        label=_("每期最多出诊天数"),
+        required=False,
+        min_value=1,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 1, "max": 90}),
+        help_text=_(
+            "每个排班计划期（一般为一季度）最多外出服务的天数；空白按指挥部排班时的统一上限"
+        ),
+    )

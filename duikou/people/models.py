@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -78,6 +78,15 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
         help_text=_("援青人员本人的账号：可在“我的”页面查看派驻、记录成效、申报可出诊时间"),
+    )
+    visit_days_budget = models.PositiveSmallIntegerField(
+        _("每期最多出诊天数"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "每个排班计划期（一般为一季度）最多外出服务的天数；空白按指挥部排班时的统一上限"
+        ),
     )
     note = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(

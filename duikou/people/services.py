@@ -53,7 +53,16 @@ from duikou.people.models import (
 )
 from duikou.people.vocab import AccessAction
 
-PERSON_FIELDS = ("name", "gender", "specialty", "employer", "photo", "user", "note")
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "specialty",
+    "employer",
+    "photo",
+    "user",
+    "visit_days_budget",
+    "note",
+)
 POSTING_FIELDS = (
     "person",
     "kind",
@@ -181,6 +190,7 @@ def person_create(
     specialty: str = "",
     photo: Any = None,
     user: User | None = None,
+    visit_days_budget: int | None = None,
     note: str = "",
 ) -> Person:
     """Register a person. The ID number is checked (GB 11643), and the sex and the birth date,
@@ -197,6 +207,7 @@ def person_create(
             "specialty": specialty or "",
             "employer": employer,
             "user": user,
+            "visit_days_budget": visit_days_budget,
             "note": note or "",
         },
     )
@@ -579,6 +590,20 @@ def availability_create(
     )
     servicekit.save(window, actor=actor)
     return window
+
+
+@transaction.atomic
+def visit_budget_set(*, actor: User | None, person: Person, days: int | None) -> Person:
+    """The most days the person can serve away in one planning period (None: the run's
+    default). Set by the person themself or the headquarters, like availability."""
+    if actor is not None and not scopes.can_edit_availability(actor, person):
+        raise PermissionDenied(_("只能设置本人的出诊天数上限。"))
+    if days is not None and not 1 <= days <= 90:
+        raise ValidationError({"visit_days_budget": [_("每期最多出诊天数应在 1 到 90 天之间。")]})
+    if person.visit_days_budget != days:
+        person.visit_days_budget = days
+        servicekit.save(person, actor=actor)
+    return person
 
 
 @transaction.atomic

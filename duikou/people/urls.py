@@ -36,6 +36,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/achievements/", views.me_achievement, name="me_achievement"),
     path("me/availability/", views.me_availability, name="me_availability"),
+    path("me/visit-budget/", views.me_visit_budget, name="me_visit_budget"),
     path(
         "me/availability/<int:pk>/delete/",
         views.availability_delete,

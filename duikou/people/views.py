@@ -43,6 +43,7 @@ from duikou.people.forms import (
     PostingForm,
     ReasonForm,
     TrainingForm,
+    VisitBudgetForm,
     haixi_divisions,
 )
 from duikou.people.history import history_entries, merged_history
@@ -984,6 +985,8 @@ def _me_context(request: HttpRequest, person: Person, **forms) -> dict:
             initial={"date": timezone.localdate(), "posting": postings.first()},
         ),
         "availability_form": forms.get("availability_form") or AvailabilityForm(),
+        "budget_form": forms.get("budget_form")
+        or VisitBudgetForm(initial={"visit_days_budget": person.visit_days_budget}),
     }
 
 
@@ -1026,6 +1029,28 @@ def me_availability(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("people:me") + "#availability")
     ctx = {"person": person, "today": timezone.localdate()}
     ctx.update(_me_context(request, person, availability_form=form))
+    return render(request, "people/me.html", ctx, status=400)
+
+
+@login_required
+@require_POST
+def me_visit_budget(request: HttpRequest) -> HttpResponse:
+    person = _own_person_or_none(request)
+    if person is None:
+        raise Http404
+    form = VisitBudgetForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_budget_set(
+                actor=request.user, person=person, days=form.cleaned_data["visit_days_budget"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("已保存每期最多出诊天数。"))
+            return redirect(reverse("people:me") + "#availability")
+    ctx = {"person": person, "today": timezone.localdate()}
+    ctx.update(_me_context(request, person, budget_form=form))
     return render(request, "people/me.html", ctx, status=400)
 
 
