@@ -51,6 +51,7 @@ messages: install
 bench: install
 	$(BIN)/python bench/import_flows.py
 	$(BIN)/python bench/planning_bench.py
+	$(BIN)/python bench/orders_platform.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

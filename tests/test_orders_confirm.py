@@ -67,6 +67,8 @@ def test_confirm_turns_the_plan_into_visits(reg, two_runs):
         assert v.demand.status == DemandStatus.SCHEDULED
         assert v.history.first().history_user == reg.hq
         assert v.demand.history.first().history_user == reg.hq
+        assert v.demand.history.first().history_change_reason == f"排班 #{run.pk} 确认"
+        assert v.demand.history.first().status == DemandStatus.SCHEDULED
     with pytest.raises(ValidationError, match="已确认过"):
         runs.run_confirm(actor=reg.hq, run=run)
 
@@ -117,21 +119,19 @@ def test_an_expert_booked_meanwhile_refuses_the_whole_plan(reg, two_runs):
 def test_the_database_constraint_is_the_last_guard(reg, two_runs, monkeypatch):
     """A live visit slipping in between the checks and the insert: a clear message, no rows."""
     run, _second, _hq2 = two_runs
-    original = Visit.save
-    slipped = []
+    original = runs.bulk_create_with_history
 
-    def save(self, *args, **kwargs):
-        if not slipped:
-            slipped.append(True)
-            Visit.objects.create(
-                demand=self.demand,
-                expert=self.expert,
-                start_date=self.start_date,
-                end_date=self.end_date,
-            )
-        return original(self, *args, **kwargs)
+    def slip_in_first(objs, model, **kwargs):
+        first = objs[0]
+        Visit.objects.create(
+            demand=first.demand,
+            expert=first.expert,
+            start_date=first.start_date,
+            end_date=first.end_date,
+        )
+        return original(objs, model, **kwargs)
 
-    monkeypatch.setattr(Visit, "save", save)
+    monkeypatch.setattr(runs, "bulk_create_with_history", slip_in_first)
     with pytest.raises(ValidationError, match="该需求已有安排的服务"):
         runs.run_confirm(actor=reg.hq, run=run)
     monkeypatch.undo()
