@@ -300,6 +300,14 @@ def test_detail_page_shows_summary_calendar_and_reasons(reg, done_run, records, 
     assert reverse("orders:run_confirm", args=[done_run.pk]) in html
     assert "duikou plan run-" in html and "--time-limit" in html
     assert 'class="bar bar-travel"' in html  # 甲 flies in from 杭州
+    summary = f"得分 {done_run.progress_score}，安排 {done_run.progress_served}/"
+    assert summary in html
+    # The summary line is put together from the run's fields, in the reader's language.
+    english = client_for(reg.hq).get(
+        reverse("orders:run_detail", args=[done_run.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = english.content.decode()
+    assert f"Score {done_run.progress_score}" in text and summary not in text
 
 
 def test_progress_panel_polls_then_refreshes(reg, records, client_for):
