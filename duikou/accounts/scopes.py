@@ -20,6 +20,14 @@ def county_ids(user: User) -> set[int]:
     return set(user.counties.values_list("pk", flat=True))
 
 
+def in_counties_q(user: User, field: str = "") -> Q:
+    """Records whose organisation (`field`, e.g. "host_org"; "" for an Organisation itself)
+    lies in one of the user's counties or in a town of one."""
+    ids = county_ids(user)
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}division__in": ids}) | Q(**{f"{prefix}division__parent__in": ids})
+
+
 def _paired_city_ids(user: User) -> set[int]:
     return set(user.counties.exclude(paired_city=None).values_list("paired_city_id", flat=True))
 

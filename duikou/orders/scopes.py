@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from duikou.accounts.models import Role, User
-from duikou.accounts.scopes import FULL_READ_ROLES, county_ids
+from duikou.accounts.scopes import FULL_READ_ROLES, in_counties_q
 from duikou.core.models import Organisation
 from duikou.core.vocab import OrgKind, Side
 from duikou.orders.models import Demand, DemandStatus, PlanningRun, Visit, VisitStatus
@@ -30,11 +30,6 @@ def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def _in_counties(user: User, prefix: str) -> Q:
-    ids = county_ids(user)
-    return Q(**{f"{prefix}division__in": ids}) | Q(**{f"{prefix}division__parent__in": ids})
-
-
 # Read scopes ---------------------------------------------------------------------------------
 
 
@@ -45,7 +40,7 @@ def demands_for_user(user: User) -> QuerySet[Demand]:
     if user.role in FULL_READ_ROLES:
         return qs
     if user.role == Role.COUNTY_TEAM:
-        return qs.filter(_in_counties(user, "organisation__"))
+        return qs.filter(in_counties_q(user, "organisation"))
     if user.role == Role.LIAISON and user.organisation_id:
         return qs.filter(organisation=user.organisation_id)
     if user.role == Role.AID_STAFF:
@@ -62,7 +57,7 @@ def visits_for_user(user: User) -> QuerySet[Visit]:
     if user.role in FULL_READ_ROLES:
         return qs
     if user.role == Role.COUNTY_TEAM:
-        return qs.filter(_in_counties(user, "demand__organisation__"))
+        return qs.filter(in_counties_q(user, "demand__organisation"))
     if user.role == Role.LIAISON and user.organisation_id:
         return qs.filter(demand__organisation=user.organisation_id)
     if user.role == Role.AID_STAFF:
@@ -88,7 +83,7 @@ def demand_orgs_for_user(user: User) -> QuerySet[Organisation]:
     if user.role == Role.HEADQUARTERS:
         return qs
     if user.role == Role.COUNTY_TEAM:
-        return qs.filter(_in_counties(user, ""))
+        return qs.filter(in_counties_q(user))
     if user.role == Role.LIAISON and user.organisation_id:
         return qs.filter(pk=user.organisation_id)
     return qs.none()

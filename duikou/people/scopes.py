@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from duikou.accounts.models import Role, User
-from duikou.accounts.scopes import FULL_READ_ROLES, county_ids
+from duikou.accounts.scopes import FULL_READ_ROLES, county_ids, in_counties_q
 from duikou.core.models import Organisation
 from duikou.core.vocab import Side
 from duikou.people.models import (
@@ -31,12 +31,6 @@ from duikou.people.models import (
 
 def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
-
-
-def _in_counties(user: User, field: str) -> Q:
-    ids = county_ids(user)
-    prefix = f"{field}__" if field else ""
-    return Q(**{f"{prefix}division__in": ids}) | Q(**{f"{prefix}division__parent__in": ids})
 
 
 def sees_personal_data(user: User) -> bool:
@@ -73,7 +67,7 @@ def postings_for_user(user: User) -> QuerySet[Posting]:
     if user.role in FULL_READ_ROLES:
         return qs
     if user.role == Role.COUNTY_TEAM:
-        return qs.filter(_in_counties(user, "host_org"))
+        return qs.filter(in_counties_q(user, "host_org"))
     if user.role == Role.LIAISON and user.organisation_id:
         return qs.filter(Q(host_org=user.organisation_id) | Q(sending_org=user.organisation_id))
     if user.role == Role.AID_STAFF:
@@ -90,7 +84,7 @@ def trainings_for_user(user: User) -> QuerySet[TrainingPlacement]:
     if user.role in FULL_READ_ROLES:
         return qs
     if user.role == Role.COUNTY_TEAM:
-        return qs.filter(_in_counties(user, "home_org"))
+        return qs.filter(in_counties_q(user, "home_org"))
     if user.role == Role.LIAISON and user.organisation_id:
         return qs.filter(Q(home_org=user.organisation_id) | Q(host_org=user.organisation_id))
     if user.role == Role.AID_STAFF:
@@ -125,7 +119,7 @@ def achievements_for_user(user: User) -> QuerySet[Achievement]:
     if user.role in FULL_READ_ROLES:
         return qs
     if user.role == Role.COUNTY_TEAM:
-        return qs.filter(_in_counties(user, "host_org"))
+        return qs.filter(in_counties_q(user, "host_org"))
     if user.role == Role.LIAISON and user.organisation_id:
         return qs.filter(
             Q(host_org=user.organisation_id) | Q(posting__sending_org=user.organisation_id)
@@ -170,7 +164,7 @@ def host_orgs_for_posting(user: User) -> QuerySet[Organisation]:
     if user.role == Role.HEADQUARTERS:
         return qs
     if user.role == Role.COUNTY_TEAM:
-        return qs.filter(_in_counties(user, ""))
+        return qs.filter(in_counties_q(user, ""))
     return qs.none()
 
 
