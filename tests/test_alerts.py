@@ -115,8 +115,8 @@ def test_thresholds_are_settings(reg, settings):
 
 
 def test_alerts_follow_the_users_scope(reg):
-    from duikou.accounts import scopes
+    from duikou.projects import scopes as projects_scopes
 
     make(reg, "G1", status="立项", planned_start=dt.date(2023, 1, 1), county=reg.wulan)
-    assert compute_alerts(scopes.projects_for_user(reg.dulan_team), TODAY) == []
-    assert len(compute_alerts(scopes.projects_for_user(reg.wulan_team), TODAY)) == 1
+    assert compute_alerts(projects_scopes.projects_for_user(reg.dulan_team), TODAY) == []
+    assert len(compute_alerts(projects_scopes.projects_for_user(reg.wulan_team), TODAY)) == 1

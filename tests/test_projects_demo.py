@@ -193,7 +193,7 @@ def test_three_projects_are_left_lagging():
 
 def test_the_liaison_sees_the_projects_of_its_hospital():
     from duikou.accounts.models import User
-    from duikou.accounts.scopes import projects_for_user
+    from duikou.projects.scopes import projects_for_user
 
     liaison = User.objects.get(username="liaison")
     names = set(projects_for_user(liaison).values_list("name", flat=True))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from duikou.accounts import scopes
+from duikou.projects import scopes as projects_scopes
 from duikou.projects import selectors, services
 from duikou.projects.models import MoneyFlow, ProgressReport, Project, StatusTransition
 from duikou.projects.services import ConcurrentEditError
@@ -117,7 +117,7 @@ def test_many_small_flows_sum_exactly(reg):
     assert services.flow_totals(p, "援助资金")["下达"] == expected
     assert figures.flows(2023)["下达"] == "49384064.00"
     assert figures.flows_by_month(2023, reg.hq)["下达"][-1] == "49384064.00"
-    qs = scopes.projects_for_user(reg.hq)
+    qs = projects_scopes.projects_for_user(reg.hq)
     totals = {t["key"]: t["wan"] for t in selectors.list_totals(qs)["items"]}
     assert totals["committed"] == "4,938.41"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from duikou.accounts import scopes
+from duikou.core import scopes
 
 pytestmark = pytest.mark.django_db
 

@@ -45,5 +45,23 @@ class User(AbstractUser):
         return self.role == Role.HEADQUARTERS
 
     @property
+    def reads_everything(self) -> bool:
+        """Headquarters and viewers read every record (templates: "only your scope" notes)."""
+        return self.role in {Role.HEADQUARTERS, Role.VIEWER}
+
+    @property
+    def is_viewer(self) -> bool:
+        return self.role == Role.VIEWER
+
+    @property
+    def is_aid_staff(self) -> bool:
+        return self.role == Role.AID_STAFF
+
+    @property
+    def records_programme_data(self) -> bool:
+        """Headquarters and county teams record projects, postings, imports."""
+        return self.role in {Role.HEADQUARTERS, Role.COUNTY_TEAM}
+
+    @property
     def sees_personal_data(self) -> bool:
         return self.role != Role.VIEWER

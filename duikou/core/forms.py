@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from duikou.accounts import scopes
+from duikou.core import scopes
 from duikou.core.models import Department, Organisation, Pairing
 from duikou.core.reference import hospital_departments
 from duikou.core.services import ORGANISATION_FIELDS, PAIRING_FIELDS

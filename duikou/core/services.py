@@ -9,9 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from duikou.accounts import scopes
 from duikou.accounts.models import User
-from duikou.core import servicekit
+from duikou.core import scopes, servicekit
 from duikou.core.models import Department, Division, Organisation, Pairing
 
 ORGANISATION_FIELDS = (

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from duikou.accounts import scopes
-from duikou.core import services
+from duikou.accounts import scopes as account_scopes
+from duikou.core import scopes, services
 from duikou.core.forms import (
     DepartmentForm,
     OrganisationFilterForm,
@@ -394,7 +394,7 @@ def pairing_overview(request: HttpRequest) -> HttpResponse:
         for p in sorted(items, key=lambda p: KIND_ORDER[p.kind]):
             by_kind.setdefault(p.get_kind_display(), []).append(p)
         groups.append({"division": division, "by_kind": by_kind, "count": len(items)})
-    visible = [g for g in groups if g["count"] or request.user.role in scopes.FULL_READ_ROLES]
+    visible = [g for g in groups if g["count"] or account_scopes.reads_everything(request.user)]
     return render(
         request,
         "core/pairing_overview.html",

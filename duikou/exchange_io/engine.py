@@ -24,13 +24,13 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from duikou.accounts import scopes
 from duikou.accounts.models import Role, User
 from duikou.core import services as core_services
 from duikou.core.models import Department, Division, Organisation
 from duikou.core.vocab import OrgKind, Side
 from duikou.exchange_io import reader, specs
 from duikou.exchange_io.report import ImportResult, Problem
+from duikou.projects import scopes as projects_scopes
 
 if TYPE_CHECKING:
     from duikou.exchange_io.models import ImportBatch
@@ -213,8 +213,10 @@ class Scope:
         self.everything = actor is None or (actor.is_active and actor.role == Role.HEADQUARTERS)
         self.county_ids: set[int] = set()
         if actor is not None and not self.everything:
-            self.county_ids = set(scopes.project_counties(actor).values_list("pk", flat=True))
-        self.may_create_projects = actor is None or scopes.can_create_project(actor)
+            self.county_ids = set(
+                projects_scopes.project_counties(actor).values_list("pk", flat=True)
+            )
+        self.may_create_projects = actor is None or projects_scopes.can_create_project(actor)
 
     def may_place_project(self, county_id: int) -> bool:
         return self.everything or county_id in self.county_ids

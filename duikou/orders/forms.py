@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from duikou.accounts.models import User
+from duikou.accounts.models import Role, User
 from duikou.core.forms import DateInput
 from duikou.core.models import Division
 from duikou.orders import scopes, skills
@@ -187,7 +187,7 @@ class DemandForm(forms.Form):
         self.fields["organisation"].label_from_instance = (
             lambda o: f"{o.name}（{o.division.short_name or o.division.name}）"
         )
-        if user.role == "liaison" and orgs.count() == 1:
+        if user.role == Role.LIAISON and orgs.count() == 1:
             # A liaison posts for their own institution: no choice to make.
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = orgs.first().pk

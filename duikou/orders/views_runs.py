@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from duikou.accounts.scopes import FULL_READ_ROLES
+from duikou.accounts.scopes import reads_everything
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of
 from duikou.orders import planning_data, runs
 from duikou.orders.forms_runs import EditForm, RunForm, next_quarter, quarter_of
@@ -30,7 +30,7 @@ from duikou.planning.validator import check
 def _readable_runs(request: HttpRequest):
     """The runs this user reads; 404 for anyone outside headquarters and the viewer."""
     user = request.user
-    if not (user.is_authenticated and user.is_active and user.role in FULL_READ_ROLES):
+    if not reads_everything(user):
         raise Http404
     return runs_for_user(user)
 

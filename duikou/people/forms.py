@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duikou.accounts import scopes as account_scopes
 from duikou.accounts.models import Role, User
+from duikou.core import scopes as core_scopes
 from duikou.core.forms import DateInput
 from duikou.core.models import Department, Division, Organisation
 from duikou.core.vocab import DivisionLevel, Field, Gender, PersonnelKind, Side
@@ -88,7 +88,7 @@ class PersonForm(forms.ModelForm):
         self.fields["gender"].required = False
         self.fields["gender"].choices = [("", _("按身份证号识别")), *Gender.choices]
         self.fields["gender"].help_text = _("与身份证号第 17 位核对")
-        self.fields["employer"].queryset = account_scopes.organisations_for_user(user).order_by(
+        self.fields["employer"].queryset = core_scopes.organisations_for_user(user).order_by(
             "side", "name"
         )
         self.fields["employer"].label_from_instance = _org_label

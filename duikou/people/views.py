@@ -28,6 +28,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.accounts import scopes as account_scopes
+from duikou.core import scopes as core_scopes
 from duikou.core.models import Department, Organisation
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of, xlsx_response
 from duikou.core.vocab import Field, PersonnelKind, Side
@@ -364,7 +365,7 @@ def _person_context(request: HttpRequest, person: Person) -> dict:
         "achievements": scopes.achievements_for_user(user).filter(person=person),
         "availability": (
             scopes.availability_for_user(user).filter(person=person)
-            if own or user.role in account_scopes.FULL_READ_ROLES
+            if own or account_scopes.reads_everything(user)
             else []
         ),
         "can_record": scopes.recordable_postings(user).filter(person=person).exists(),
@@ -497,7 +498,7 @@ def department_options(request: HttpRequest) -> HttpResponse:
     org_id = request.GET.get("host_org", "")
     departments = Department.objects.none()
     if org_id.isdigit():
-        org = account_scopes.organisations_for_user(request.user).filter(pk=org_id).first()
+        org = core_scopes.organisations_for_user(request.user).filter(pk=org_id).first()
         if org is not None:
             departments = org.departments.all()
     return render(request, "core/_department_options.html", {"departments": departments})
@@ -645,7 +646,7 @@ def _coverage_org(request: HttpRequest, postings: QuerySet[Posting]) -> tuple:
         if not chosen.isdigit():
             raise Http404
         org = hosts.filter(pk=chosen).first() or (
-            account_scopes.organisations_for_user(request.user)
+            core_scopes.organisations_for_user(request.user)
             .filter(pk=chosen, side=Side.AIDED)
             .first()
         )

@@ -12,11 +12,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from duikou.accounts import scopes
+from duikou.core import scopes as core_scopes
 from duikou.core.forms import DateInput
 from duikou.core.models import Division, Organisation
 from duikou.core.vocab import FlowType, FundingSource, ProjectCategory, ProjectStatus, Side
 from duikou.lib.money import FEN, WAN
+from duikou.projects import scopes
 from duikou.projects.alerts import KINDS
 from duikou.projects.models import Project
 from duikou.projects.selectors import wan_plain
@@ -136,7 +137,7 @@ class ProjectForm(forms.ModelForm):
         counties = scopes.project_counties(user)
         self.fields["county"].queryset = counties
         self.fields["county"].label_from_instance = lambda d: d.name
-        implementers = scopes.organisations_for_user(user).filter(side=Side.AIDED)
+        implementers = core_scopes.organisations_for_user(user).filter(side=Side.AIDED)
         keep = Q(pk__in=implementers.values("pk"))
         if instance.implementer_id:
             # A current implementer outside the user's list must not make the form unsavable.

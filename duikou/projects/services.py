@@ -13,7 +13,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duikou.accounts import scopes
 from duikou.accounts.models import User
 from duikou.core import servicekit
 from duikou.core.history import history_entries
@@ -25,6 +24,7 @@ from duikou.core.vocab import (
     ProjectStatus,
 )
 from duikou.lib.money import format_wan
+from duikou.projects import scopes
 from duikou.projects.models import (
     AnnualPlan,
     FlowEvidence,

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from duikou.accounts import scopes
 from duikou.core.models import Division
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of
 from duikou.core.vocab import (
@@ -34,7 +33,7 @@ from duikou.core.vocab import (
     ProjectCategory,
     ProjectStatus,
 )
-from duikou.projects import selectors, services
+from duikou.projects import scopes, selectors, services
 from duikou.projects.alerts import KINDS, compute_alerts
 from duikou.projects.forms import (
     FlowForm,

@@ -14,8 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from duikou.accounts import scopes
 from duikou.accounts.models import User
+from duikou.core import scopes as core_scopes
 from duikou.core.models import Division, Organisation, Pairing
 from duikou.core.vocab import (
     FlowType,
@@ -26,14 +26,17 @@ from duikou.core.vocab import (
     Side,
 )
 from duikou.people import figures as people_figures
+from duikou.projects import scopes as projects_scopes
 
 
 def _pairings(user: User | None) -> QuerySet[Pairing]:
-    return scopes.pairings_for_user(user) if user is not None else Pairing.objects.all()
+    return core_scopes.pairings_for_user(user) if user is not None else Pairing.objects.all()
 
 
 def _organisations(user: User | None) -> QuerySet[Organisation]:
-    return scopes.organisations_for_user(user) if user is not None else Organisation.objects.all()
+    return (
+        core_scopes.organisations_for_user(user) if user is not None else Organisation.objects.all()
+    )
 
 
 def _count_by(qs: QuerySet, field: str) -> Counter:
@@ -76,13 +79,13 @@ def organisations(user: User | None = None) -> dict:
 def _projects(user: User | None):
     from duikou.projects.models import Project
 
-    return scopes.projects_for_user(user) if user is not None else Project.objects.all()
+    return projects_scopes.projects_for_user(user) if user is not None else Project.objects.all()
 
 
 def _flows(user: User | None):
     from duikou.projects.models import MoneyFlow
 
-    return scopes.flows_for_user(user) if user is not None else MoneyFlow.objects.all()
+    return projects_scopes.flows_for_user(user) if user is not None else MoneyFlow.objects.all()
 
 
 def _money(value) -> str:

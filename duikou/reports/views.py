@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from duikou.accounts import scopes
 from duikou.core.vocab import FlowType, PairingKind, Side
 from duikou.orders.views_stats import dashboard_panel as orders_dashboard_panel
 from duikou.people.rotation import dashboard_panel as people_dashboard_panel
+from duikou.projects import scopes as projects_scopes
 from duikou.projects import selectors as project_selectors
 from duikou.projects.alerts import compute_alerts
 from duikou.reports import figures
@@ -17,7 +17,7 @@ from duikou.reports import figures
 
 def _projects_panel(data: dict, user) -> dict:
     """The year's projects and money (from figures) and today's alerts in the user's scope."""
-    alerts = compute_alerts(scopes.projects_for_user(user))
+    alerts = compute_alerts(projects_scopes.projects_for_user(user))
     return {
         "count": data["projects"]["count"],
         "aid": project_selectors.wan_number(Decimal(data["projects"]["aid"])),
