@@ -31,3 +31,22 @@ def test_it_shows_amounts_in_chinese_units():
 
 def test_a_million_small_sums_stay_exact():
     assert sum(yuan_to_fen("0.01") for _ in range(1_000_000)) == 1_000_000
+
+
+def test_wan_and_yuan_convert_exactly_both_ways():
+    from duikou.lib.money import wan_plain, wan_to_yuan, yuan_to_wan
+
+    assert wan_to_yuan("86.5") == Decimal("865000.00")
+    assert wan_to_yuan(Decimal("0.000001")) == Decimal("0.01")
+    assert yuan_to_wan(Decimal("14070000.00")) == Decimal("1407")
+    assert str(yuan_to_wan(Decimal("10000000.00"))) == "1000"  # never 1E+3
+    assert yuan_to_wan(Decimal("0.01")) == Decimal("0.000001")
+    assert wan_plain(Decimal("865000.00")) == "86.5"
+    assert wan_plain(None) == "0"
+
+
+def test_wan_beyond_a_fen_is_refused():
+    from duikou.lib.money import wan_to_yuan
+
+    with pytest.raises(ValueError):
+        wan_to_yuan("0.0000001")

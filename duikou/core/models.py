@@ -13,6 +13,25 @@ from duikou.core.vocab import PAIRING_ORG_KINDS, DivisionLevel, OrgKind, Pairing
 from duikou.lib.checkdigits import check_uscc, normalise_code
 
 
+class Recorded(models.Model):
+    """Who recorded a row and when: the stamp every ledger record carries (its history holds
+    what changed since). A model without an update stamp sets `updated_at = None`."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class Division(models.Model):
     """An administrative division with its GB/T 2260 code (or the NBS code where MCA has none)."""
 
@@ -230,7 +249,7 @@ class PairingQuerySet(models.QuerySet):
         )
 
 
-class Pairing(models.Model):
+class Pairing(Recorded):
     """A pairing (结对) between a Zhejiang organisation and a Haixi one, for a period."""
 
     kind = models.CharField(_("结对类型"), max_length=10, choices=PairingKind.choices)
@@ -258,16 +277,6 @@ class Pairing(models.Model):
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
     agreement_title = models.CharField(_("协议名称"), max_length=200, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = PairingQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "created_by"])

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from duikou.core.vocab import lookup
+from duikou.lib.money import WAN
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel shows at most 15 significant digits; a formula result such as 0.1+0.2 is stored as
@@ -167,7 +168,7 @@ def money_fen(raw: Any, unit: str) -> int:
     value = _decimal(raw, unit)
     if value < 0:
         raise CellError(_("金额不能为负数。"))
-    yuan = value * 10_000 if unit == "万元" else value
+    yuan = value * WAN if unit == "万元" else value
     if yuan >= MAX_YUAN:
         raise CellError(_("金额过大。"))
     fen = yuan * 100

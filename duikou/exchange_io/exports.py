@@ -28,22 +28,15 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from duikou.exchange_io import specs
+from duikou.lib.money import yuan_to_wan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOM = "\ufeff"
-WAN = Decimal(10_000)
 
 
 def wan(yuan: Decimal | None) -> Decimal | None:
     """Yuan → 万元, exactly (a yuan amount has 2 decimals, so 万元 has at most 6)."""
-    if yuan is None:
-        return None
-    value = Decimal(yuan) / WAN
-    # Drop trailing zeros without falling into exponent notation (1E+3).
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return Decimal(text)
+    return None if yuan is None else yuan_to_wan(yuan)
 
 
 def rows(sheet: str, objects: Iterable) -> Iterator[list]:

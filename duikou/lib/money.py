@@ -27,6 +27,31 @@ def fen_to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / 100).quantize(FEN)
 
 
+# 万元 ↔ yuan: the one place the unit of Chinese reports is converted (forms, sheets, exports).
+
+
+def wan_to_yuan(wan: Decimal | int | str) -> Decimal:
+    """An amount typed in 万元 → exact yuan (2 decimals); more than 6 decimals is an error."""
+    yuan = Decimal(str(wan)) * WAN
+    if yuan != yuan.quantize(FEN):
+        raise ValueError(f"金额 {wan} 万元超出分的精度")
+    return yuan.quantize(FEN)
+
+
+def yuan_to_wan(yuan: Decimal | int | str) -> Decimal:
+    """Yuan → 万元, exactly (2 decimals of yuan are at most 6 of 万元), without trailing zeros
+    or exponent notation (1E+3), as a spreadsheet cell or a form field shows it."""
+    text = format(Decimal(str(yuan)) / WAN, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Decimal(text)
+
+
+def wan_plain(yuan: Decimal | None) -> str:
+    """Yuan as the exact 万元 number a form field shows and takes back ("86.5", "0.000001")."""
+    return format(yuan_to_wan(yuan or 0), "f")
+
+
 def yuan_str(fen: int) -> str:
     """The contract form of money in figures JSON: yuan with two decimals, e.g. "14070000.00"."""
     return str(fen_to_yuan(fen))

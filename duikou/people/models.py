@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from duikou.core.models import Department, Division, Organisation
+from duikou.core.models import Department, Division, Organisation, Recorded
 from duikou.core.vocab import DivisionLevel, Field, Gender, PersonnelKind, Side
 from duikou.people import crypto
 from duikou.people.identity import add_months, mask_id_number, mask_phone
@@ -47,7 +47,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(id_hash=crypto.blind_index(normalise_id_number(id_number)))
 
 
-class Person(models.Model):
+class Person(Recorded):
     """Someone posted to Haixi, or Haixi staff trained in Zhejiang.
 
     The ID number and the phone are stored only as ciphertext; the ID number is found by its
@@ -89,16 +89,6 @@ class Person(models.Model):
         ),
     )
     note = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
     # The hash is left out of history; the ciphertexts stay ciphertext there.
@@ -216,7 +206,7 @@ class PostingQuerySet(models.QuerySet):
         return self.overlapping(day, day)
 
 
-class Posting(models.Model):
+class Posting(Recorded):
     """A posting (派驻) of a person from a Zhejiang organisation to a Haixi one, for a period."""
 
     person = models.ForeignKey(
@@ -269,16 +259,6 @@ class Posting(models.Model):
         _("结束日期"), null=True, blank=True, help_text=_("空白表示仍在派驻")
     )
     note = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = PostingQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "created_by"])
@@ -408,7 +388,7 @@ class Posting(models.Model):
         return {}
 
 
-class TrainingPlacement(models.Model):
+class TrainingPlacement(Recorded):
     """Haixi staff sent to a Zhejiang organisation for shadow training (跟岗培训)."""
 
     person = models.ForeignKey(
@@ -436,16 +416,8 @@ class TrainingPlacement(models.Model):
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     note = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    updated_at = None  # placements are corrected through history, no stamp kept
     history = HistoricalRecords(excluded_fields=["created_at", "created_by"])
 
     class Meta:

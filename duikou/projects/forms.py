@@ -16,11 +16,10 @@ from duikou.core import scopes as core_scopes
 from duikou.core.forms import DateInput
 from duikou.core.models import Division, Organisation
 from duikou.core.vocab import FlowType, FundingSource, ProjectCategory, ProjectStatus, Side
-from duikou.lib.money import FEN, WAN
+from duikou.lib.money import wan_plain, wan_to_yuan
 from duikou.projects import scopes
 from duikou.projects.alerts import KINDS
 from duikou.projects.models import Project
-from duikou.projects.selectors import wan_plain
 from duikou.projects.services import PROJECT_FIELDS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -53,7 +52,7 @@ class WanField(forms.DecimalField):
         amount = super().clean(value)
         if amount is None:
             return None if self.required else Decimal("0.00")
-        return (amount * WAN).quantize(FEN)
+        return wan_to_yuan(amount)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from duikou.core.fields import MoneyField
-from duikou.core.models import Division, Organisation
+from duikou.core.models import Division, Organisation, Recorded
 from duikou.core.vocab import (
     BuildType,
     DivisionLevel,
@@ -86,7 +86,7 @@ class AnnualPlan(models.Model):
             )
 
 
-class Project(models.Model):
+class Project(Recorded):
     code = models.CharField(_("项目编号"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=200)
     year = models.PositiveSmallIntegerField(
@@ -143,16 +143,6 @@ class Project(models.Model):
     actual_finish = models.DateField(_("实际完工"), null=True, blank=True)
     # Optimistic concurrency: every save bumps it; a save from a stale form is refused.
     version = models.PositiveIntegerField(_("版本"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "created_by"])
 
@@ -234,7 +224,7 @@ def status_consistency_errors(project: Project) -> dict[str, list]:
     return errors
 
 
-class MoneyFlow(models.Model):
+class MoneyFlow(Recorded):
     """A commitment (下达), disbursement (拨付) or expenditure (支出) of one funding source."""
 
     project = models.ForeignKey(
@@ -246,16 +236,9 @@ class MoneyFlow(models.Model):
     amount = MoneyField(_("金额（元）"), validators=[MinValueValidator(0)])
     voucher = models.CharField(_("凭证号"), max_length=60)
     note = models.CharField(_("备注"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = None  # a flow is corrected through history, no stamp kept
     history = HistoricalRecords(excluded_fields=["created_at", "created_by"])
 
     class Meta:
@@ -336,7 +319,7 @@ class StatusTransition(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(Recorded):
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="reports"
     )
@@ -345,6 +328,7 @@ class ProgressReport(models.Model):
         _("形象进度（%）"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     text = models.TextField(_("进展情况"))
+    # The reporter and the time of the report, named as the report form names them.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("填报人"),
@@ -354,6 +338,7 @@ class ProgressReport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    updated_at = None
 
     history = HistoricalRecords(excluded_fields=["created_at", "created_by"])
 

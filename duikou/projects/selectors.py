@@ -23,7 +23,6 @@ from duikou.projects.alerts import KINDS, Alert, compute_alerts, flow_sum
 from duikou.projects.models import FlowEvidence, MoneyFlow, ProgressReport, Project
 from duikou.projects.services import flow_totals
 
-WAN = Decimal(10_000)
 ZERO = Decimal("0.00")
 
 
@@ -38,11 +37,6 @@ def wan(yuan: Decimal | None) -> str:
 def wan_number(yuan: Decimal | None) -> str:
     """The number of `wan` without its unit, for table cells under a 万元 header."""
     return wan(yuan).removesuffix(" 万元")
-
-
-def wan_plain(yuan: Decimal | None) -> str:
-    """Yuan as the exact 万元 number a form field shows and takes back ("86.5", "0.000001")."""
-    return format(((yuan or ZERO) / WAN).normalize(), "f")
 
 
 def rate(part: Decimal | int | None, whole: Decimal | int | None) -> str | None:
