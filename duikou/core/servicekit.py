@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from duikou.accounts.models import User
 
 
 def apply_fields(
@@ -24,11 +27,16 @@ def apply_fields(
     return changed
 
 
-def store(instance: models.Model, *, actor, reason: str = "") -> None:
-    """Save with the history row naming who and why; a constraint race becomes a clear error."""
-    instance._history_user = actor  # read by simple_history for this save
+def stamp(instance: models.Model, *, actor: User | None, reason: str = "") -> None:
+    """Name who (and why) on the history row simple_history writes at the next save."""
+    setattr(instance, "_history_user", actor)  # noqa: B010 - simple_history reads these
     if reason:
-        instance._change_reason = reason
+        setattr(instance, "_change_reason", reason)  # noqa: B010
+
+
+def store(instance: models.Model, *, actor: User | None, reason: str = "") -> None:
+    """Save with the history row naming who and why; a constraint race becomes a clear error."""
+    stamp(instance, actor=actor, reason=reason)
     try:
         with transaction.atomic():
             instance.save()
@@ -38,7 +46,7 @@ def store(instance: models.Model, *, actor, reason: str = "") -> None:
         raise ValidationError(_("保存失败：与已有记录冲突，请刷新后重试。")) from exc
 
 
-def save(instance: models.Model, *, actor, reason: str = "") -> None:
+def save(instance: models.Model, *, actor: User | None, reason: str = "") -> None:
     """full_clean, then store."""
     instance.full_clean()
     store(instance, actor=actor, reason=reason)

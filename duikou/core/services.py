@@ -93,10 +93,12 @@ def organisation_set_members(
         raise ValidationError({"members": _("单位不能是自己的成员。")})
     organisation.members.set(members)
     # Record the membership change on the organisation's own history.
-    organisation._history_user = actor
-    organisation._change_reason = _("成员单位：%(names)s") % {
-        "names": "、".join(m.display_short for m in members) or "—"
-    }
+    servicekit.stamp(
+        organisation,
+        actor=actor,
+        reason=_("成员单位：%(names)s")
+        % {"names": "、".join(m.display_short for m in members) or "—"},
+    )
     organisation.save()
 
 

@@ -27,9 +27,9 @@ class CodeCheck:
     """The outcome of checking a code: hard errors (format, check digit) and strict warnings."""
 
     code: str
-    errors: list[tuple[str, dict]] = field(default_factory=list)
+    errors: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     check_digit_error: bool = False  # only the final check character is wrong
-    warnings: list[tuple[str, dict]] = field(default_factory=list)
+    warnings: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -11,14 +11,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 
-def _width(value) -> int:
+def _width(value: object) -> int:
     text = str(value) if value is not None else ""
     # CJK characters take about two columns.
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def list_workbook(
-    title: str, headers: Sequence[str], rows: Iterable[Sequence], *, note: str = ""
+    title: str, headers: Sequence[str], rows: Iterable[Sequence[object]], *, note: str = ""
 ) -> bytes:
     wb = Workbook()
     ws = wb.active

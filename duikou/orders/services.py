@@ -59,7 +59,7 @@ class DemandConflictError(ValidationError):
 # Checks ----------------------------------------------------------------------------------------
 
 
-def _check_int(errors: dict, field: str, value, low: int, high: int, message: str) -> None:
+def _check_int(errors: dict, field: str, value: object, low: int, high: int, message: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         errors.setdefault(field, []).append(message)
 
@@ -69,10 +69,10 @@ def _check_demand(
     actor: User | None,
     organisation: Organisation | None,
     skill: str,
-    days,
+    days: Any,
     earliest_start: dt.date | None,
     latest_end: dt.date | None,
-    priority,
+    priority: Any,
     check_past: bool,
 ) -> dict[str, list]:
     """Every rule of a demand's facts; the errors keyed by field, in Chinese."""
@@ -218,7 +218,7 @@ def demand_create(
     demand = Demand(
         organisation=organisation,
         skill=skill,
-        skill_field=skills.field_of(skill),
+        skill_field=skills.field_of(skill) or "",
         service_kind=service_kind,
         days=days,
         earliest_start=earliest_start,
@@ -314,15 +314,15 @@ def demand_update(
     for key in changed:
         setattr(current, key, fields[key])
     if "skill" in changed:
-        current.skill_field = skills.field_of(current.skill)
+        current.skill_field = skills.field_of(current.skill) or ""
     current.version += 1
     reason = ""
-    if experts_changed:
+    if experts_changed and people is not None:
         reason = _("希望的专家：%(names)s") % {
             "names": "、".join(p.name for p in people) or _("无")
         }
     servicekit.save(current, actor=actor, reason=_reason(reason))
-    if experts_changed:
+    if experts_changed and people is not None:
         current.preferred_experts.set(people)
     return current
 
@@ -390,7 +390,7 @@ def _visit_in_scope(actor: User, visit: Visit) -> bool:
 
 @transaction.atomic
 def visit_confirm_delivery(
-    *, actor: User | None, visit: Visit, delivered_days, rating, feedback: str = ""
+    *, actor: User | None, visit: Visit, delivered_days: Any, rating: Any, feedback: str = ""
 ) -> Visit:
     """The institution confirms a visit that began: days actually served and a 1–5 rating."""
     current = Visit.objects.select_for_update().select_related("demand").get(pk=visit.pk)
