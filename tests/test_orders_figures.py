@@ -1,5 +1,6 @@
-"""Orders figures (figures.md: orders posted in the year, served those with a delivered visit),
-scoped by user, on hand-made records; the statistics page and the dashboard panel."""
+"""Orders figures (docs/contracts/figures.md: orders posted in the year, served those with a
+delivered visit), scoped by user, on hand-made records; the statistics page and the dashboard
+panel."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from duikou.people.models import Person, Posting
 
 TEST_KEY = Fernet.generate_key().decode()
 
-# Valid resident ID numbers (domain-facts §2b) and what they say.
+# Valid resident ID numbers (docs/contracts/domain-facts.md §2b) and what they say.
 LI_ID = "632802198506151239"  # male (17th digit 3), born 1985-06-15
 MA_ID = "63282220010101002X"  # female, born 2001-01-01
 ZHAO_ID = "632821197611034581"  # female, born 1976-11-03

@@ -1,5 +1,5 @@
 """The planning package's validator on hand-made tiny instances: rules 1-5, the score, and
-what makes an instance or a plan malformed (design/visit-planning.md)."""
+what makes an instance or a plan malformed (docs/contracts/visit-planning.md)."""
 
 from __future__ import annotations
 

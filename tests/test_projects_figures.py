@@ -1,4 +1,5 @@
-"""What the project figures count (figures.md): plan year, cancelled projects, flow dates, rates."""
+"""What the project figures count (docs/contracts/figures.md): plan year, cancelled projects,
+flow dates, rates."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""Reference data shipped with the code (copied from shared/reference/domain-facts.json)."""
+"""Reference data shipped with the code (shared/reference/domain-facts.json, described in
+docs/contracts/domain-facts.md)."""
 
 from __future__ import annotations
 

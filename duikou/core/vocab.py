@@ -1,8 +1,9 @@
 """Every controlled vocabulary of the platform, in one place.
 
 The stored value of each choice is its Chinese name exactly as the Excel templates
-(`templates.md`) and the figures JSON (`figures.md`) use it; the label is the same name through
-gettext, so the English interface shows the English translation (locale/en).
+(`docs/contracts/templates.md`) and the figures JSON (`docs/contracts/figures.md`) use it; the
+label is the same name through gettext, so the English interface shows the English translation
+(locale/en).
 """
 
 from django.db import models

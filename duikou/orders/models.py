@@ -2,7 +2,7 @@
 
 The flow: an institution liaison posts a `Demand`; the headquarters starts a `PlanningRun`
 over a period (its instance — demands, experts, availability, travel — is frozen as JSON in
-the contract of design/visit-planning.md, and the planner's plan is stored beside it);
+the contract of docs/contracts/visit-planning.md, and the planner's plan is stored beside it);
 manual edits (`PlanEdit`) are checked against the five rules; confirming the run turns
 its assignments into `Visit`s; the institution confirms delivery and rates the visit.
 """
@@ -148,7 +148,7 @@ class PlanningRun(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    # The instance (design/visit-planning.md), frozen when the run is created; the plan the
+    # The instance (docs/contracts/visit-planning.md), frozen when the run is created; the plan the
     # planner returned (`proposed_plan`) and the current plan after manual edits (`plan`).
     instance = models.JSONField(_("实例"), default=dict, editable=False)
     proposed_plan = models.JSONField(_("建议方案"), null=True, blank=True, editable=False)

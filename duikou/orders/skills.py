@@ -1,7 +1,8 @@
 """The skills a demand may ask for: hospital departments (医疗) and school subjects (教育).
 
-The names are those of the reference vocabulary (domain-facts.json), kept exactly as given
-(“英语 (外语)”, “重症医学科 (ICU)”): the planner matches an expert's skill to a demand's by name.
+The names are those of the reference vocabulary (duikou/core/data/domain-facts.json), kept
+exactly as given (“英语 (外语)”, “重症医学科 (ICU)”): the planner matches an expert's skill to
+a demand's by name.
 """
 
 from __future__ import annotations

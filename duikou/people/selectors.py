@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-# The 人员 sheet's columns (templates.md), so an unmasked export can be edited and re-imported.
+# The 人员 sheet's columns (docs/contracts/templates.md), so an unmasked export can be edited
+# and re-imported.
 SHEET_HEADERS = [
     "姓名",
     "身份证号",

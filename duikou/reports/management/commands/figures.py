@@ -6,7 +6,7 @@ from duikou.reports import figures
 
 
 class Command(BaseCommand):
-    help = "Print the programme's headline figures of a year as JSON (figures.md)."
+    help = "Print the programme's headline figures of a year as JSON (docs/contracts/figures.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, default=None, help="plan year, e.g. 2023")
