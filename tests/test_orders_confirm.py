@@ -14,6 +14,7 @@ from django.urls import reverse
 from duikou.accounts.models import Role
 from duikou.orders import runs
 from duikou.orders.models import Demand, DemandStatus, PlanningRun, RunStatus, Visit, VisitStatus
+from duikou.orders.runs import confirm as runs_confirm
 from tests.conftest import make_user
 from tests.test_orders_runs_common import PE, PS, day, demand, expert
 from tests.test_people_common import field_key  # noqa: F401 - fixture
@@ -119,7 +120,7 @@ def test_an_expert_booked_meanwhile_refuses_the_whole_plan(reg, two_runs):
 def test_the_database_constraint_is_the_last_guard(reg, two_runs, monkeypatch):
     """A live visit slipping in between the checks and the insert: a clear message, no rows."""
     run, _second, _hq2 = two_runs
-    original = runs.bulk_create_with_history
+    original = runs_confirm.bulk_create_with_history
 
     def slip_in_first(objs, model, **kwargs):
         first = objs[0]
@@ -131,7 +132,7 @@ def test_the_database_constraint_is_the_last_guard(reg, two_runs, monkeypatch):
         )
         return original(objs, model, **kwargs)
 
-    monkeypatch.setattr(runs, "bulk_create_with_history", slip_in_first)
+    monkeypatch.setattr(runs_confirm, "bulk_create_with_history", slip_in_first)
     with pytest.raises(ValidationError, match="该需求已有安排的服务"):
         runs.run_confirm(actor=reg.hq, run=run)
     monkeypatch.undo()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -129,122 +128,6 @@ def run_preview(request: HttpRequest) -> HttpResponse:
 # Detail ---------------------------------------------------------------------------------------
 
 
-def _month_ticks(start: dt.date, horizon: int) -> list[dict]:
-    ticks = []
-    d = start
-    while (d - start).days < horizon:
-        if d == start or d.day == 1:
-            ticks.append(
-                {
-                    "left": (d - start).days / horizon * 100,
-                    "label": _("%(m)s月") % {"m": d.month} if d.day == 1 else f"{d.month}-{d.day}",
-                }
-            )
-        d += dt.timedelta(days=1)
-    return ticks
-
-
-def _calendar(run: PlanningRun, inst_raw: dict, plan: dict) -> dict:
-    """Rows per expert and per site for the HTML timeline; positions in % of the horizon."""
-    names = runs.Names(run)
-    horizon = inst_raw["horizon"]
-    travel = inst_raw["travel"]
-    experts = {e["id"]: e for e in inst_raw["experts"]}
-
-    def pos(a: int, b: int) -> dict:
-        return {"left": a / horizon * 100, "width": max(b - a, 0) / horizon * 100}
-
-    by_expert: dict[str, list] = defaultdict(list)
-    for r in plan.get("assignments", []):
-        by_expert[r["expert"]].append(r)
-    expert_rows = []
-    site_items: dict[str, list] = defaultdict(list)
-    for eid, items in sorted(by_expert.items(), key=lambda kv: names.expert(kv[0])):
-        e = experts[eid]
-        bars = []
-        for a, b in e["available"]:
-            bars.append(
-                {"kind": "avail", **pos(a, b), "title": _("可出诊 %(d)s") % {"d": names.days(a, b)}}
-            )
-        for a, b in e["available"]:
-            route = sorted((r for r in items if a <= r["start"] < b), key=lambda r: r["start"])
-            prev_site, prev_end = e["home"], None
-            for r in route:
-                d = names.demands[r["demand"]]
-                s, end = r["start"], r["start"] + d["duration"]
-                t = travel[prev_site][d["site"]]
-                if t:
-                    t0 = (s - t) if prev_end is None else prev_end
-                    bars.append(
-                        {
-                            "kind": "travel",
-                            **pos(t0, t0 + t),
-                            "title": _("路程 %(t)s 天：%(a)s → %(b)s")
-                            % {
-                                "t": t,
-                                "a": names.sites.get(prev_site, prev_site),
-                                "b": names.sites.get(d["site"], d["site"]),
-                            },
-                        }
-                    )
-                site_name = names.sites.get(d["site"], d["site"])
-                label = f"{site_name} · {d['skill']}"
-                title = f"{r['demand']} {label} {names.days(s, end)}"
-                bars.append({"kind": "visit", **pos(s, end), "label": label, "title": title})
-                site_items[d["site"]].append(
-                    {
-                        "kind": "visit",
-                        **pos(s, end),
-                        "label": names.expert(eid),
-                        "title": f"{r['demand']} {d['skill']} · {names.expert(eid)} "
-                        f"{names.days(s, end)}",
-                    }
-                )
-                prev_site, prev_end = d["site"], end
-            if route:
-                t = travel[prev_site][e["home"]]
-                if t:
-                    bars.append(
-                        {
-                            "kind": "travel",
-                            **pos(prev_end, prev_end + t),
-                            "title": _("返程 %(t)s 天：%(a)s → %(b)s")
-                            % {
-                                "t": t,
-                                "a": names.sites.get(prev_site, prev_site),
-                                "b": names.sites.get(e["home"], e["home"]),
-                            },
-                        }
-                    )
-        days = sum(names.demands[r["demand"]]["duration"] for r in items)
-        expert_rows.append(
-            {
-                "label": names.expert(eid),
-                "sub": _("%(skill)s · %(home)s · %(n)s/%(max)s 天")
-                % {
-                    "skill": "、".join(e["skills"]),
-                    "home": names.sites.get(e["home"], e["home"]),
-                    "n": days,
-                    "max": e["max_days"],
-                },
-                "bars": bars,
-            }
-        )
-    site_rows = [
-        {
-            "label": names.sites.get(sid, sid),
-            "sub": _("%(n)s 次") % {"n": len(items)},
-            "bars": items,
-        }
-        for sid, items in sorted(site_items.items(), key=lambda kv: names.sites.get(kv[0], kv[0]))
-    ]
-    return {
-        "experts": expert_rows,
-        "sites": site_rows,
-        "ticks": _month_ticks(run.period_start, horizon),
-    }
-
-
 def _detail_context(
     request: HttpRequest, run: PlanningRun, edit_form: EditForm | None = None
 ) -> dict:
@@ -266,7 +149,7 @@ def _detail_context(
     ctx.update(_progress(run))
     if run.plan is None:
         return ctx
-    names = runs.Names(run)
+    names = planning_data.Names(run)
     try:
         inst = parse_instance(run.instance)
         result = check(inst, run.plan)
@@ -279,52 +162,10 @@ def _detail_context(
         ctx["proposed_score"] = check(inst, run.proposed_plan).score
     if run.bound:
         ctx["gap"] = max(0.0, (run.bound - score.score) / run.bound * 100)
-    reasons = planning_data.unserved_reasons(run.instance, run.plan)
-    unserved = []
-    for did, why in reasons.items():
-        d = names.demands.get(did)
-        if d is None:
-            x = next((x for x in run.instance.get("excluded", []) if x["id"] == did), {})
-            unserved.append(
-                {"id": did, "label": x.get("name", did), "reason": why, "excluded": True}
-            )
-            continue
-        unserved.append(
-            {
-                "id": did,
-                "label": names.demand(did),
-                "skill": d["skill"],
-                "days": d["duration"],
-                "window": names.days(*d["window"]),
-                "weight": d["weight"],
-                "reason": why,
-            }
-        )
-    unserved.sort(key=lambda u: (u.get("excluded", False), -u.get("weight", 0), u["id"]))
-    ctx["unserved"] = unserved
-    assigned = []
-    for r in sorted(run.plan["assignments"], key=lambda r: (r["start"], r["demand"])):
-        d = names.demands[r["demand"]]
-        assigned.append(
-            {
-                "id": r["demand"],
-                "label": names.demand(r["demand"]),
-                "expert_id": r["expert"],
-                "expert": names.expert(r["expert"]),
-                "dates": names.days(r["start"], r["start"] + d["duration"]),
-                "start": names.date(r["start"]),
-                "preferred": r["expert"] in d.get("preferred", []),
-            }
-        )
-    ctx["assigned"] = assigned
-    ctx["experts"] = sorted(
-        (
-            {"id": e["id"], "label": f"{e.get('name', e['id'])}（{'、'.join(e['skills']) or '—'}）"}
-            for e in run.instance["experts"]
-        ),
-        key=lambda e: e["label"],
-    )
-    ctx["calendar"] = cal = _calendar(run, run.instance, run.plan)
+    ctx["unserved"] = planning_data.unserved_rows(run, run.plan, names)
+    ctx["assigned"] = planning_data.assigned_rows(run.plan, names)
+    ctx["experts"] = planning_data.expert_choices(run.instance)
+    ctx["calendar"] = cal = planning_data.calendar(run, run.plan, names)
     ctx["calendar_views"] = [("experts", cal["experts"]), ("sites", cal["sites"])]
     ctx["replay"] = (
         f"duikou plan run-{run.pk}-instance.json --time-limit {run.time_limit} -o plan.json"

@@ -51,6 +51,8 @@ The method, in the order the planner runs it (solver.py):
 
 Safety: every plan the planner keeps has passed the package's own validator
 (validator.py, which agrees with the shared validate.py on validity and score); the
-empty plan is the fallback.  The planning runs in a background thread so that the CLI
+empty plan is the fallback.  explain.py says why a demand is unserved or why a plan or
+an edit breaks a rule, as data, from the validator's own rule functions (the platform words
+it: duikou.orders.planning_data).  The planning runs in a background thread so that the CLI
 can write the best plan at the deadline or on Ctrl-C whatever the search is doing.
 """

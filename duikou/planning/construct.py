@@ -72,7 +72,7 @@ def insert_all(
             if ins is None:
                 continue
             p, extra = ins
-            gain = prob.value(d, e) - 10 * extra
+            gain: float = prob.value(d, e) - 10 * extra
             if relax is not None:
                 gain -= dd * relax.price(e, k)
             # Ties: the expert with the least budget left keeps the others free.

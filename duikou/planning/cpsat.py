@@ -194,9 +194,9 @@ class SubModel:
                 hint_obj -= 10 * c_pn
             for i, d in enumerate(g.nodes):
                 x = m.new_bool_var("")
-                s = m.new_int_var(g.lo[i], g.hi[i], "")
+                sv = m.new_int_var(g.lo[i], g.hi[i], "")
                 xs.append(x)
-                ss.append(s)
+                ss.append(sv)
                 xs_of_demand.setdefault(d, []).append(x)
                 days_of_expert.setdefault(e, []).append((x, dur[d]))
                 val = prob.value(d, e)
@@ -205,7 +205,7 @@ class SubModel:
                 m.add_implication(x, ~empty)
                 on = d in cur_pos
                 hint(x, 1 if on else 0)
-                hint(s, hint_start[d] if on else g.lo[i])
+                hint(sv, hint_start[d] if on else g.lo[i])
                 if on:
                     hint_obj += val
             self.seg_vars.append((xs, ss))

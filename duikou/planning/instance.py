@@ -170,13 +170,13 @@ def parse_instance(raw: object) -> Instance:
             raise MalformedError(f"{where}: 'available' must be a list of [a, b]")
         windows: list[tuple[int, int]] = []
         for k, iv in enumerate(avail):
-            a, b = _days(iv, horizon, f"{where}: available[{k}]")
-            if windows and a < windows[-1][1]:
+            lo, hi = _days(iv, horizon, f"{where}: available[{k}]")
+            if windows and lo < windows[-1][1]:
                 raise MalformedError(
                     f"{where}: availability intervals must be sorted and disjoint"
-                    f" ({list(windows[-1])} then {[a, b]})"
+                    f" ({list(windows[-1])} then {[lo, hi]})"
                 )
-            windows.append((a, b))
+            windows.append((lo, hi))
         expert_by_id[eid] = len(experts)
         experts.append(
             Expert(len(experts), eid, frozenset(skills), site_index[home], tuple(windows), max_days)

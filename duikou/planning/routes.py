@@ -41,9 +41,9 @@ class Problem:
         ]
         self.lohi: dict[tuple[int, int, int], tuple[int, int]] = {}
         by_skill: dict[str, list[int]] = {}
-        for e in inst.experts:
-            for s in e.skills:
-                by_skill.setdefault(s, []).append(e.index)
+        for ex in inst.experts:
+            for s in ex.skills:
+                by_skill.setdefault(s, []).append(ex.index)
         self.experts_by_skill = by_skill
         travel = self.travel
         for dem in inst.demands:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .instance import Instance, MalformedError, _is_int
+from .instance import Demand, Expert, Instance, MalformedError, _is_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +104,137 @@ def check(inst: Instance, plan: object) -> CheckResult:
     return check_rows(inst, parse_plan(inst, plan))
 
 
-def check_rows(inst: Instance, rows: list[tuple[int, int, int]]) -> CheckResult:
-    """Check assignments given as (demand index, expert index, start)."""
+# The rules, one function each (explain.py says why with the same functions) ------------------
+
+
+def has_skill(exp: Expert, dem: Demand) -> bool:
+    """Rule 1: the expert has the demand's skill."""
+    return dem.skill in exp.skills
+
+
+def in_window(dem: Demand, start: int) -> bool:
+    """Rule 2: the days [start, start + duration) lie inside the demand's window."""
+    w0, w1 = dem.window
+    return w0 <= start and start + dem.duration <= w1
+
+
+def interval_of(exp: Expert, start: int, end: int) -> int | None:
+    """Rule 3, first half: the index of the availability interval holding [start, end)."""
+    return next((k for k, (a, b) in enumerate(exp.available) if a <= start and end <= b), None)
+
+
+def start_range(inst: Instance, dem: Demand, exp: Expert, k: int) -> tuple[int, int]:
+    """Rules 2 and 3 together: the starts lo..hi (inclusive; empty when lo > hi) at which the
+    demand fits the window and availability interval k of the expert, travel included."""
+    a, b = exp.available[k]
+    lo = max(dem.window[0], a + inst.travel[exp.home][dem.site])
+    hi = min(dem.window[1], b - inst.travel[dem.site][exp.home]) - dem.duration
+    return lo, hi
+
+
+def follows(prev_end: int, travel: int, start: int) -> bool:
+    """Rule 4: an assignment starting on `start` may follow one ending on `prev_end` that is
+    `travel` days away."""
+    return start >= prev_end + travel
+
+
+def within_budget(exp: Expert, days: int) -> bool:
+    """Rule 5: `days` service days fit the expert's budget."""
+    return days <= exp.max_days
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """One rule broken by one assignment, as facts (indices and days, no prose).
+
+    code: "skill" (rule 1); "window" (2); "no_interval", "travel_in", "travel_out" (3);
+    "overlap", "travel_between" (4: `other` is the demand index of the previous assignment of
+    the route, `limit` its end, `travel` the days between the sites); "max_days" (5: `total`
+    the expert's days in the plan).
+    """
+
+    rule: int
+    code: str
+    demand: int
+    expert: int
+    start: int
+    other: int | None = None
+    limit: int = 0
+    travel: int = 0
+    total: int = 0
+
+    def why(self, inst: Instance) -> str:
+        """The validator's one-line English explanation."""
+        dem, exp = inst.demands[self.demand], inst.experts[self.expert]
+        s, end = self.start, self.start + dem.duration
+        if self.code == "skill":
+            return f"expert lacks skill {dem.skill!r} (has {sorted(exp.skills)})"
+        if self.code == "window":
+            w0, w1 = dem.window
+            return f"days [{s}, {end}) outside window [{w0}, {w1})"
+        if self.code == "no_interval":
+            return f"days [{s}, {end}) not inside one availability interval"
+        if self.code == "travel_in":
+            return f"start {s} < {self.limit} + travel from home {self.travel}"
+        if self.code == "travel_out":
+            return f"end {end} + travel home {self.travel} > {self.limit}"
+        if self.code in ("overlap", "travel_between"):
+            what = "overlaps" if self.code == "overlap" else "leaves too little travel time after"
+            prev_id = inst.demands[self.other].id if self.other is not None else "?"
+            return (
+                f"{what} demand {prev_id} (ends {self.limit}; needs start >= "
+                f"{self.limit} + travel {self.travel})"
+            )
+        return f"expert {exp.id} serves {self.total} days > max_days {exp.max_days}"
+
+    def violation(self, inst: Instance) -> Violation:
+        return Violation(
+            inst.demands[self.demand].id,
+            inst.experts[self.expert].id,
+            self.start,
+            self.rule,
+            self.why(inst),
+        )
+
+
+def assignment_breaches(inst: Instance, d: int, e: int, s: int) -> list[Breach]:
+    """Rules 1, 2 and 3: what one assignment breaks on its own, in rule order."""
+    dem, exp = inst.demands[d], inst.experts[e]
+    end = s + dem.duration
+    out: list[Breach] = []
+    if not has_skill(exp, dem):
+        out.append(Breach(1, "skill", d, e, s))
+    if not in_window(dem, s):
+        out.append(Breach(2, "window", d, e, s))
+    k = interval_of(exp, s, end)
+    if k is None:
+        out.append(Breach(3, "no_interval", d, e, s))
+    else:
+        a, b = exp.available[k]
+        t_in, t_out = inst.travel[exp.home][dem.site], inst.travel[dem.site][exp.home]
+        if s < a + t_in:
+            out.append(Breach(3, "travel_in", d, e, s, limit=a, travel=t_in))
+        if end + t_out > b:
+            out.append(Breach(3, "travel_out", d, e, s, limit=b, travel=t_out))
+    return out
+
+
+@dataclass(slots=True)
+class Scan:
+    """What checking a plan finds: the breaches in the validator's order, the travel days."""
+
+    breaches: list[Breach]
+    travel_days: int
+
+
+def scan(inst: Instance, rows: list[tuple[int, int, int]]) -> Scan:
+    """All the rules on assignments given as (demand index, expert index, start).
+
+    Breaches come in this order: rules 1-3 per assignment in plan order, then rule 4 per
+    route (expert, interval) on consecutive pairs, reported on the later one, then rule 5
+    once per expert on the expert's first assignment in plan order."""
     travel = inst.travel
-    violations: list[Violation] = []
+    breaches: list[Breach] = []
     routes: dict[tuple[int, int], list[tuple[int, int, str, int]]] = {}
     days: dict[int, int] = {}
     first_row: dict[int, tuple[int, int]] = {}
@@ -115,25 +242,9 @@ def check_rows(inst: Instance, rows: list[tuple[int, int, int]]) -> CheckResult:
     for d, e, s in rows:
         dem, exp = inst.demands[d], inst.experts[e]
         end = s + dem.duration
-
-        def bad(rule: int, why: str, dem=dem, exp=exp, s=s) -> None:
-            violations.append(Violation(dem.id, exp.id, s, rule, why))
-
-        if dem.skill not in exp.skills:
-            bad(1, f"expert lacks skill {dem.skill!r} (has {sorted(exp.skills)})")
-        w0, w1 = dem.window
-        if s < w0 or end > w1:
-            bad(2, f"days [{s}, {end}) outside window [{w0}, {w1})")
-        k = next((k for k, (a, b) in enumerate(exp.available) if a <= s and end <= b), None)
-        if k is None:
-            bad(3, f"days [{s}, {end}) not inside one availability interval")
-        else:
-            a, b = exp.available[k]
-            t_in, t_out = travel[exp.home][dem.site], travel[dem.site][exp.home]
-            if s < a + t_in:
-                bad(3, f"start {s} < {a} + travel from home {t_in}")
-            if end + t_out > b:
-                bad(3, f"end {end} + travel home {t_out} > {b}")
+        breaches.extend(assignment_breaches(inst, d, e, s))
+        k = interval_of(exp, s, end)
+        if k is not None:
             routes.setdefault((e, k), []).append((s, end, dem.id, d))
         days[e] = days.get(e, 0) + dem.duration
         first_row.setdefault(e, (d, s))
@@ -147,35 +258,26 @@ def check_rows(inst: Instance, rows: list[tuple[int, int, int]]) -> CheckResult:
         for i in range(1, len(items)):
             t = travel[sites[i - 1]][sites[i]]
             travel_days += t
-            prev_end, prev_id = items[i - 1][1], items[i - 1][2]
+            prev_end, prev_d = items[i - 1][1], items[i - 1][3]
             s2 = items[i][0]
-            if s2 < prev_end + t:
-                what = "overlaps" if s2 < prev_end else "leaves too little travel time after"
-                violations.append(
-                    Violation(
-                        items[i][2],
-                        exp.id,
-                        s2,
-                        4,
-                        f"{what} demand {prev_id} (ends {prev_end}; needs start >= "
-                        f"{prev_end} + travel {t})",
-                    )
+            if not follows(prev_end, t, s2):
+                code = "overlap" if s2 < prev_end else "travel_between"
+                breaches.append(
+                    Breach(4, code, items[i][3], e, s2, other=prev_d, limit=prev_end, travel=t)
                 )
 
     for e in sorted(days):
-        exp = inst.experts[e]
-        if days[e] > exp.max_days:
+        if not within_budget(inst.experts[e], days[e]):
             d, s = first_row[e]
-            violations.append(
-                Violation(
-                    inst.demands[d].id,
-                    exp.id,
-                    s,
-                    5,
-                    f"expert {exp.id} serves {days[e]} days > max_days {exp.max_days}",
-                )
-            )
+            breaches.append(Breach(5, "max_days", d, e, s, total=days[e]))
+    return Scan(breaches, travel_days)
 
+
+def check_rows(inst: Instance, rows: list[tuple[int, int, int]]) -> CheckResult:
+    """Check assignments given as (demand index, expert index, start)."""
+    found = scan(inst, rows)
+    violations = [b.violation(inst) for b in found.breaches]
+    travel_days = found.travel_days
     served_weight = sum(inst.demands[d].weight for d, _e, _s in rows)
     preferred = sum(1 for d, e, _s in rows if e in inst.demands[d].preferred)
     return CheckResult(

@@ -1,4 +1,4 @@
-"""From the platform's records to a planning instance (design/visit-planning.md), and back.
+"""From the platform's records to a planning instance (design/visit-planning.md).
 
 `build_instance(period_start, period_end, max_days=..., name=...)` reads the open demands,
 the experts' declared availability and the visits already booked, and writes the instance
@@ -37,37 +37,29 @@ returned.  The mapping:
   西宁 for Xining) plus ``ceil(road km from that airport / KM_PER_DAY)`` (0 at the airport's
   seat).  The matrix is symmetric with 0 on the diagonal; it need not obey the triangle
   inequality, as the contract allows.
-
-`unserved_reasons(instance, plan)` explains each demand the plan leaves unserved (no expert
-with the skill / no availability in the window, travel included / the candidates' days went
-to other demands), and keeps the reasons of the demands left out of the instance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from functools import cache
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from duikou.core.models import Division, Organisation
 from duikou.core.reference import facts
 from duikou.core.vocab import PersonnelKind
 from duikou.orders import skills
 from duikou.orders.models import Demand, DemandStatus, Visit, VisitStatus
+from duikou.orders.planning_data.ids import HZ, HZ_COUNTY, HZ_NAME, demand_id, expert_id, site_id
+from duikou.orders.planning_data.names import day_of
+from duikou.orders.planning_data.reasons import REASON_NO_PLACE, REASON_OUTSIDE
 from duikou.people.models import AvailabilityWindow, Person, Posting
 from duikou.planning.instance import parse_instance
 
 #: road kilometres driven in one travel day (plateau highways, stops included)
 KM_PER_DAY = 450
-#: the site id of 杭州, home of the flexible experts
-HZ = "HZ"
-HZ_NAME = "杭州"
-HZ_COUNTY = "330100"
 #: county-level division code -> node of the distance matrix (its seat)
 DIVISION_NODES = {
     "632800": "DLH",  # 海西州: the prefecture seat is 德令哈
@@ -85,12 +77,6 @@ DIVISION_NODES = {
 #: nodes with an airport served from Hangzhou (one day of flight, connections included)
 AIRPORT_NODES = ("DLH", "GEM", "MY", "XN")
 FLIGHT_DAYS = 1
-
-REASON_NO_SKILL = gettext_noop("无此专业的专家")
-REASON_NO_TIME = gettext_noop("专家在需求窗口内无空档")
-REASON_TAKEN = gettext_noop("专家服务天数或时间已被其他需求占用")
-REASON_OUTSIDE = gettext_noop("需求时间窗口在本期内不足所需天数（窗口不在本期内）")
-REASON_NO_PLACE = gettext_noop("需求单位不在海西，无法计算路程")
 
 
 # Travel --------------------------------------------------------------------------------------
@@ -138,17 +124,6 @@ def travel_days(a: str, b: str) -> int:
     return drive_days(a, b)
 
 
-# Dates <-> days ------------------------------------------------------------------------------
-
-
-def day_of(period_start: dt.date, d: dt.date) -> int:
-    return (d - period_start).days
-
-
-def date_of(period_start: dt.date, day: int) -> dt.date:
-    return period_start + dt.timedelta(days=day)
-
-
 def _subtract(intervals: list[list[int]], a: int, b: int) -> list[list[int]]:
     """Remove the half-open [a, b) from sorted disjoint half-open intervals."""
     out: list[list[int]] = []
@@ -174,10 +149,6 @@ def _merge(intervals: list[list[int]]) -> list[list[int]]:
 
 
 # The instance --------------------------------------------------------------------------------
-
-
-def _org_site(org: Organisation) -> str:
-    return f"O{org.pk}"
 
 
 def expert_home(person: Person, day: dt.date) -> Organisation | None:
@@ -239,7 +210,7 @@ def build_instance(period_start: dt.date, period_end: dt.date, *, max_days: int,
     nodes: dict[str, str] = {HZ: HZ}
 
     def add_site(org: Organisation) -> str | None:
-        sid = _org_site(org)
+        sid = site_id(org.pk)
         if sid not in sites:
             node = division_node(org.division)
             if node is None:
@@ -289,7 +260,7 @@ def build_instance(period_start: dt.date, period_end: dt.date, *, max_days: int,
             continue
         experts.append(
             {
-                "id": f"E{person.pk}",
+                "id": expert_id(person.pk),
                 "name": person.name,
                 "skills": _skills_of(person),
                 "home": home,
@@ -303,7 +274,7 @@ def build_instance(period_start: dt.date, period_end: dt.date, *, max_days: int,
     demands: list[dict] = []
     excluded: list[dict] = []
     for d in period_demands(period_start, period_end):
-        did = f"D{d.pk}"
+        did = demand_id(d.pk)
         w0 = day_of(period_start, max(d.earliest_start, period_start))
         w1 = day_of(period_start, min(d.latest_end, period_end)) + 1
         if w1 - w0 < d.days:
@@ -321,7 +292,9 @@ def build_instance(period_start: dt.date, period_end: dt.date, *, max_days: int,
                 "duration": d.days,
                 "window": [w0, w1],
                 "weight": d.priority,
-                "preferred": sorted({f"E{p.pk}" for p in d.preferred_experts.all()} & expert_ids),
+                "preferred": sorted(
+                    {expert_id(p.pk) for p in d.preferred_experts.all()} & expert_ids
+                ),
             }
         )
 
@@ -339,48 +312,6 @@ def build_instance(period_start: dt.date, period_end: dt.date, *, max_days: int,
     }
     parse_instance(instance)  # raises MalformedError: a bug here, never the user's input
     return instance
-
-
-# Why a demand is unserved ---------------------------------------------------------------------
-
-
-def _has_slot(expert: dict, demand: dict, travel: dict) -> bool:
-    """Rules 1, 2, 3 and 5 can hold on their own for this expert and demand."""
-    if demand["skill"] not in expert["skills"] or demand["duration"] > expert["max_days"]:
-        return False
-    t_in = travel[expert["home"]][demand["site"]]
-    t_out = travel[demand["site"]][expert["home"]]
-    w0, w1 = demand["window"]
-    for a, b in expert["available"]:
-        lo = max(w0, a + t_in)
-        hi = min(w1, b - t_out) - demand["duration"]
-        if lo <= hi:
-            return True
-    return False
-
-
-def unserved_reasons(instance: dict, plan: dict | None) -> dict[str, str]:
-    """For each demand the plan leaves unserved, and each one left out of the instance, why."""
-    served = {row["demand"] for row in (plan or {}).get("assignments", [])}
-    travel = instance["travel"]
-    by_skill: dict[str, list[dict]] = defaultdict(list)
-    for e in instance["experts"]:
-        for s in e["skills"]:
-            by_skill[s].append(e)
-    out: dict[str, str] = {}
-    for d in instance["demands"]:
-        if d["id"] in served:
-            continue
-        candidates = by_skill.get(d["skill"], [])
-        if not candidates:
-            out[d["id"]] = _(REASON_NO_SKILL)
-        elif not any(_has_slot(e, d, travel) for e in candidates):
-            out[d["id"]] = _(REASON_NO_TIME)
-        else:
-            out[d["id"]] = _(REASON_TAKEN)
-    for x in instance.get("excluded", []):
-        out[x["id"]] = _(x["reason"])
-    return out
 
 
 def count_period(period_start: dt.date, period_end: dt.date) -> tuple[int, int]:
