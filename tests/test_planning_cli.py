@@ -189,9 +189,11 @@ def test_the_cli_writes_a_valid_plan_within_the_time_limit(tmp_path):
     not (SHARED / "instances" / "small-1.json").exists(), reason="shared instances absent"
 )
 def test_the_cli_solves_small_1_to_optimality(tmp_path):
+    # The solver stops as soon as optimality is proven (≈1 s); the limit leaves room for a
+    # loaded machine running both suites side by side. Speed is measured by make bench.
     plan_path = str(tmp_path / "plan.json")
     inst = str(SHARED / "instances" / "small-1.json")
-    out = run_cli(inst, "--time-limit", "2", "-o", plan_path)
+    out = run_cli(inst, "--time-limit", "10", "-o", plan_path)
     assert out.returncode == 0, out.stderr
     assert_valid_plan(inst, plan_path)
     assert "score=92020 " in out.stdout and "optimal=yes" in out.stdout
