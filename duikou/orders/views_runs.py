@@ -22,8 +22,6 @@ from duikou.orders import planning_data, runs
 from duikou.orders.forms_runs import EditForm, RunForm, next_quarter, quarter_of
 from duikou.orders.models import EditAction, PlanningRun
 from duikou.orders.scopes import can_plan, runs_for_user
-from duikou.planning.instance import MalformedError, parse_instance
-from duikou.planning.validator import check
 
 
 def _readable_runs(request: HttpRequest):
@@ -150,16 +148,14 @@ def _detail_context(
     if run.plan is None:
         return ctx
     names = planning_data.Names(run)
-    try:
-        inst = parse_instance(run.instance)
-        result = check(inst, run.plan)
-    except MalformedError:
+    scores = planning_data.plan_scores(run)
+    if scores is None:
         ctx["broken"] = True
         return ctx
-    score = result.score
+    score, proposed = scores
     ctx["score"] = score
-    if run.proposed_plan is not None:
-        ctx["proposed_score"] = check(inst, run.proposed_plan).score
+    if proposed is not None:
+        ctx["proposed_score"] = proposed
     if run.bound:
         ctx["gap"] = max(0.0, (run.bound - score.score) / run.bound * 100)
     ctx["unserved"] = planning_data.unserved_rows(run, run.plan, names)

@@ -29,6 +29,7 @@ from duikou.orders.planning_data.layout import (
     calendar,
     expert_choices,
     month_ticks,
+    plan_scores,
     planned_visits,
     unserved_rows,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "period_demands",
     "period_experts",
     "person_pk",
+    "plan_scores",
     "planned_visits",
     "road_km",
     "site_id",

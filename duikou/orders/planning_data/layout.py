@@ -13,6 +13,20 @@ from django.utils.translation import gettext as _
 from duikou.orders.planning_data.ids import demand_pk, person_pk
 from duikou.orders.planning_data.names import Names
 from duikou.orders.planning_data.reasons import unserved_reasons
+from duikou.planning.instance import MalformedError, parse_instance
+from duikou.planning.validator import Score, check
+
+
+def plan_scores(run: Any) -> tuple[Score, Score | None] | None:
+    """The score of the run's current plan and of the planner's own proposal (None when there
+    is none); None when the stored instance or plan no longer reads."""
+    try:
+        inst = parse_instance(run.instance)
+        current = check(inst, run.plan).score
+        proposed = check(inst, run.proposed_plan).score if run.proposed_plan is not None else None
+    except MalformedError:
+        return None
+    return current, proposed
 
 
 def month_ticks(start: dt.date, horizon: int) -> list[dict]:
