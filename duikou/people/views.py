@@ -969,13 +969,8 @@ def _me_context(request: HttpRequest, person: Person, **forms) -> dict:
         "host_org", "host_department", "sending_org", "batch"
     ).order_by("-start_date")
     own_postings = _own_postings(person)
-    from duikou.orders.scopes import visits_for_user
-
+    # 我的服务安排 (the expert's visits) is the orders' panel the page loads (orders:my_visits).
     return {
-        # 我的服务安排: the visits planned for this expert, the coming ones first.
-        "my_visits": visits_for_user(request.user)
-        .filter(expert=person)
-        .order_by("-end_date", "-pk")[:30],
         "postings": postings,
         "achievements": person.achievements.select_related("host_org", "verified_by"),
         "windows": person.availability.all(),
