@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "duikou.people",
     "duikou.orders",
     "duikou.reports",
+    "duikou.demo",
 ]
 
 MIDDLEWARE = [

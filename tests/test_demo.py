@@ -8,9 +8,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from duikou.accounts.models import User
-from duikou.core.demo import DEMO_PASSWORD, load_demo
 from duikou.core.models import Department, Division, Organisation, Pairing
 from duikou.core.vocab import DivisionLevel, PairingKind
+from duikou.demo.loader import DEMO_PASSWORD, load_demo
 from duikou.lib.checkdigits import check_uscc
 from duikou.reports import figures
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from duikou.accounts.models import User
-from duikou.core.demo import load_demo
+from duikou.demo.loader import load_demo
 from duikou.orders import demo as orders_demo
 from duikou.orders import planning_data, scopes
 from duikou.orders.models import Demand, DemandStatus, PlanningRun, RunStatus, Visit, VisitStatus

@@ -242,7 +242,7 @@ def test_the_stats_page_survives_a_bad_or_empty_year(client_for, reg, world):
 
 
 def test_the_dashboard_panel_counts_todays_visits_in_scope(reg, world):
-    from duikou.orders.views_stats import dashboard_panel
+    from duikou.reports.views_orders import dashboard_panel
 
     today = dt.date(2026, 6, 3)  # the 都兰 surgery visit began 2026-06-01, unconfirmed
     dulan = dashboard_panel(reg.dulan_team, figures.orders(2026, reg.dulan_team), 2026, today)

@@ -379,22 +379,61 @@ def test_visit_list_filters_and_htmx_partial(reg, client_for, begun, coming):
 
 
 def test_the_expert_sees_their_visits_on_me(reg, client_for, begun, coming):
-    body = client_for(reg.doctor).get("/me/").content.decode()
+    client = client_for(reg.doctor)
+    page = client.get("/me/").content.decode()
+    assert "我的服务安排" in page and 'hx-get="/orders/me/visits/"' in page
+    response = client.get("/orders/me/visits/", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" not in body
     assert "我的服务安排" in body
     assert f"/orders/visits/{begun.pk}/" in body and f"/orders/visits/{coming.pk}/" in body
     assert f"/orders/visits/{begun.pk}/#log" in body  # begun and not logged yet
     assert f"/orders/visits/{coming.pk}/#log" not in body
 
 
+def test_my_visits_are_nobody_elses(reg, client, client_for, begun):
+    # Another expert signed in sees their own (none), never Dr. Li's.
+    other = make_user("other_doctor", Role.AID_STAFF, organisation=reg.prefecture_hospital)
+    expert(reg, name="马丽", id_number=MA_ID, user=other)
+    body = client_for(other).get("/orders/me/visits/").content.decode()
+    assert "暂无服务安排" in body and f"/orders/visits/{begun.pk}/" not in body
+    # Without a person of their own there is nothing to show: 404; signed out: sign in.
+    for user in [reg.hq, reg.liaison, reg.viewer]:
+        assert client_for(user).get("/orders/me/visits/").status_code == 404
+    client.logout()
+    assert client.get("/orders/me/visits/").status_code == 302
+
+
 def test_the_institution_page_shows_its_demands_and_visits_within_scope(reg, client_for, begun):
-    url = f"/orgs/{reg.dulan_hospital.pk}/"
-    body = client_for(reg.liaison).get(url).content.decode()
+    panel = f"/orders/org/{reg.dulan_hospital.pk}/panel/"
+    page = client_for(reg.liaison).get(f"/orgs/{reg.dulan_hospital.pk}/").content.decode()
+    assert "服务需求与专家来访" in page and f'hx-get="{panel}"' in page
+    body = client_for(reg.liaison).get(panel, HTTP_HX_REQUEST="true").content.decode()
     assert "服务需求与专家来访" in body and f"/orders/visits/{begun.pk}/" in body
-    body = client_for(reg.viewer).get(url).content.decode()
+    assert "<html" not in body
+    body = client_for(reg.viewer).get(panel).content.decode()
     assert f"/orders/visits/{begun.pk}/" in body
-    # A Zhejiang hospital has no such section.
+    # A Zhejiang hospital has no such section, and no panel.
     body = client_for(reg.hq).get(f"/orgs/{reg.jiaxing_hospital.pk}/").content.decode()
-    assert "服务需求与专家来访" not in body
+    assert "服务需求与专家来访" not in body and "/panel/" not in body
+    assert (
+        client_for(reg.hq).get(f"/orders/org/{reg.jiaxing_hospital.pk}/panel/").status_code == 404
+    )
+
+
+def test_the_institution_panel_is_404_outside_the_scope(reg, client, client_for, begun):
+    panel = f"/orders/org/{reg.dulan_hospital.pk}/panel/"
+    # The 乌兰 team reads neither the 都兰 hospital's page nor its panel.
+    assert client_for(reg.wulan_team).get(f"/orgs/{reg.dulan_hospital.pk}/").status_code == 404
+    assert client_for(reg.wulan_team).get(panel).status_code == 404
+    assert (
+        client_for(reg.wulan_team).get(f"/orders/org/{reg.wulan_hospital.pk}/panel/").status_code
+        == 200
+    )
+    assert client_for(reg.dulan_team).get(panel).status_code == 200
+    assert client_for(reg.hq).get("/orders/org/999999/panel/").status_code == 404
+    client.logout()
+    assert client.get(panel).status_code == 302
 
 
 def test_those_who_confirm_are_told_of_visits_waiting_for_them(reg, client_for, begun, coming):

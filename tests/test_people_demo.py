@@ -7,9 +7,9 @@ import time
 import pytest
 
 from duikou.accounts.models import User
-from duikou.core.demo import load_demo
+from duikou.demo.loader import load_demo
 from duikou.lib.checkdigits import check_resident_id
-from duikou.people import figures, rotation, scopes
+from duikou.people import rotation, scopes
 from duikou.people.demo import load_people_demo
 from duikou.people.identity import add_months, phone_problem
 from duikou.people.models import (
@@ -20,6 +20,7 @@ from duikou.people.models import (
     Posting,
     TrainingPlacement,
 )
+from duikou.reports import figures
 from tests.test_people_common import field_key  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("field_key")]

@@ -6,8 +6,9 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from duikou.people import figures, rotation, services
+from duikou.people import rotation, services
 from duikou.people.rotation import coverage_gaps, dashboard_panel, upcoming_rotations
+from duikou.reports import figures
 from tests.test_people_common import (
     MA_ID,
     SUN_ID,

@@ -9,8 +9,8 @@ import pytest
 from django.db import transaction
 from django.db.models import Sum
 
-from duikou.core.demo import load_demo
 from duikou.core.vocab import FlowType, FundingSource, ProjectCategory, ProjectStatus
+from duikou.demo.loader import load_demo
 from duikou.projects.alerts import compute_alerts
 from duikou.projects.demo import FIVE_YEAR_PLAN, load_projects_demo
 from duikou.projects.models import (

@@ -1,10 +1,11 @@
 """The demo data set: the Zhejiang→Haixi programme as individual registry records.
 
-`load_demo()` writes every organisation, department and pairing through the registry services
-(`duikou.core.services`, with actor=None: a system load), so each record is validated and has
-its history. It is idempotent: records are looked up by their natural key (organisation by name,
-department by organisation + name, pairing by kind + organisations + department) and only
-created or updated when they differ; a second run changes nothing.
+`load_registry_demo()` writes every organisation, department, pairing and demo user through the
+registry services (`duikou.core.services`, with actor=None: a system load), so each record is
+validated and has its history. The whole demo, each ledger's part after this one, is loaded by
+`duikou.demo.loader.load_demo()`. It is idempotent: records are looked up by their natural key
+(organisation by name, department by organisation + name, pairing by kind + organisations +
+department) and only created or updated when they differ; a second run changes nothing.
 
 The aggregates of these records are the registry figures of the seed article
 (/work/shared/design/seed-facts.md): F01 the medical specialty alliance, F02 the 11 provincial
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -594,8 +596,19 @@ def _user(
     return user
 
 
-def load_demo(stdout=None) -> list[dict]:
-    """Load the demo programme; return the demo sign-ins (username, password, role, scope)."""
+@dataclass(frozen=True)
+class RegistryDemo:
+    """What the registry part of the demo hands back to the orchestrator (duikou.demo)."""
+
+    signins: list[dict]  # the demo sign-ins (username, password, role, scope)
+    report: Callable[[], None]  # prints the registry's load counts (the orchestrator's last lines)
+
+
+def load_registry_demo(stdout=None) -> RegistryDemo:
+    """Load the registry's demo: organisations, departments, alliance members, pairings, users.
+
+    The whole demo (with each ledger's part) is loaded by duikou.demo.loader.load_demo.
+    """
     loader = _Loader(stdout)
     with transaction.atomic():
         loader.organisations()
@@ -606,14 +619,4 @@ def load_demo(stdout=None) -> list[dict]:
         )
         loader.pairings(departments)
         signins = loader.users()
-        from duikou.projects.demo import load_projects_demo
-
-        load_projects_demo(stdout=stdout)
-        from duikou.people.demo import load_people_demo
-
-        load_people_demo(stdout=stdout)
-        from duikou.orders.demo import load_orders_demo
-
-        load_orders_demo(stdout=stdout)
-    loader.report()
-    return signins
+    return RegistryDemo(signins=signins, report=loader.report)

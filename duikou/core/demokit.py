@@ -22,7 +22,7 @@ class DemoLoader:
             org = Organisation.objects.select_related("division").filter(name=name).first()
             if org is None:
                 raise LookupError(
-                    f"单位“{name}”不存在：请先载入登记库演示数据（duikou.core.demo.load_demo）"
+                    f"单位“{name}”不存在：请先载入登记库演示数据（duikou.core.demo.load_registry_demo）"
                 )
             self.orgs[name] = org
         return self.orgs[name]

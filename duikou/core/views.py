@@ -24,7 +24,7 @@ from duikou.core.forms import (
 from duikou.core.history import history_entries
 from duikou.core.models import Department, Division, Organisation, Pairing
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of, xlsx_response
-from duikou.core.vocab import DivisionLevel, PairingKind, Side
+from duikou.core.vocab import DEMAND_ORG_KINDS, DivisionLevel, PairingKind, Side
 from duikou.lib.xlsx import list_workbook
 
 KIND_ORDER = {kind: i for i, kind in enumerate(PairingKind.values)}
@@ -138,31 +138,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": org.credit_code_warnings(),
             "can_edit": scopes.can_edit_organisation(request.user, org),
             "department_form": DepartmentForm(),
-            "orders": _org_orders(request, org),
+            # A Haixi hospital or school: its page loads the orders' panel of its demands
+            # and visits (orders:org_panel), in the user's scope there.
+            "shows_orders": org.side == Side.AIDED and org.kind in DEMAND_ORG_KINDS,
         },
     )
-
-
-def _org_orders(request: HttpRequest, org: Organisation) -> dict | None:
-    """服务需求与专家来访 of a Haixi hospital or school, within what the user may read."""
-    from duikou.orders import scopes as order_scopes
-    from duikou.orders.models import VisitStatus
-
-    if org.side != Side.AIDED or org.kind not in order_scopes.DEMAND_ORG_KINDS:
-        return None
-    demands = order_scopes.demands_for_user(request.user).filter(organisation=org)
-    visits = (
-        order_scopes.visits_for_user(request.user)
-        .filter(demand__organisation=org)
-        .exclude(status=VisitStatus.CANCELLED)
-    )
-    return {
-        "demands": demands.order_by("-posted_at", "-pk")[:8],
-        "demand_count": demands.count(),
-        "visits": visits.order_by("-start_date", "-pk")[:8],
-        "visit_count": visits.count(),
-        "can_post": order_scopes.demand_orgs_for_user(request.user).filter(pk=org.pk).exists(),
-    }
 
 
 @login_required

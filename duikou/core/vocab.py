@@ -28,6 +28,10 @@ class OrgKind(models.TextChoices):
     OTHER = "其他", _("其他")
 
 
+#: organisation kinds that may post demands (点单: hospitals and schools), on the aided side
+DEMAND_ORG_KINDS = frozenset({OrgKind.HOSPITAL, OrgKind.SCHOOL, OrgKind.COLLEGE})
+
+
 class DivisionLevel(models.TextChoices):
     PROVINCE = "province", _("省级")
     PREFECTURE = "prefecture", _("地级")

@@ -1,7 +1,7 @@
 """The demo orders (点单): a quarter of demands from Haixi hospitals and schools, the experts'
 availability, one confirmed plan, delivered and rated visits, and next quarter's open demands.
 
-`load_orders_demo()` assumes the registry and people demos have run (duikou.core.demo.load_demo
+`load_orders_demo()` assumes the registry and people demos have run (duikou.demo.loader.load_demo
 calls it last). Every record goes through the services, with actor=None for the system load
 except where a person acts in the story:
 

@@ -18,13 +18,10 @@ from django.db.models import Q, QuerySet
 
 from duikou.accounts.models import Role, User
 from duikou.accounts.scopes import active, in_counties_q, is_headquarters, ladder
+from duikou.core import scopes as core_scopes
 from duikou.core.models import Organisation
-from duikou.core.vocab import OrgKind, Side
+from duikou.core.vocab import DEMAND_ORG_KINDS, Side
 from duikou.orders.models import Demand, DemandStatus, PlanningRun, Visit, VisitStatus
-
-#: organisation kinds that may post demands (hospitals and schools, as the issue says)
-DEMAND_ORG_KINDS = {OrgKind.HOSPITAL, OrgKind.SCHOOL, OrgKind.COLLEGE}
-
 
 # Read scopes ---------------------------------------------------------------------------------
 
@@ -71,6 +68,14 @@ def demand_orgs_for_user(user: User) -> QuerySet[Organisation]:
         county=in_counties_q,
         liaison=lambda org: Q(pk=org),
         everything=frozenset({Role.HEADQUARTERS}),
+    )
+
+
+def demand_sites_for_user(user: User) -> QuerySet[Organisation]:
+    """Haixi hospitals and schools whose page this user reads (the registry's scope): the sites
+    whose demands and visits the organisation page shows, each list in its own scope."""
+    return core_scopes.organisations_for_user(user).filter(
+        side=Side.AIDED, kind__in=DEMAND_ORG_KINDS
     )
 
 

@@ -1,14 +1,14 @@
 """The demo people: Zhejiang's cadres, doctors, teachers and experts in Haixi, and Haixi staff
 trained in Zhejiang, as individual records.
 
-`load_people_demo()` assumes the registry demo (duikou.core.demo.load_demo) has run. It writes
-through duikou.people.services (and duikou.core.services for the few organisations and
+`load_people_demo()` assumes the registry demo (duikou.core.demo.load_registry_demo) has run. It
+writes through duikou.people.services (and duikou.core.services for the few organisations and
 departments it adds) with actor=None, so every record is validated and has its history. It is
 idempotent: batches are found by number, people by ID number (keyed hash), postings and
 trainings by person + start date, achievements by person + kind + title + date, availability
 by person + dates; a second run changes nothing.
 
-The 2023 records reproduce, through duikou.people.figures, the figures of the seed article:
+The 2023 records reproduce, through the reports' figures, the figures of the seed article:
 - F03: 11 provincial aid doctors (专业技术人才 / 医疗), each from one of the 11 hospitals that
   sponsor a department of 海西州人民医院 (以院包科), posted to that department 2023-03-16 for
   18 months;
@@ -759,7 +759,8 @@ class _Loader(DemoLoader):
 
 
 def load_people_demo(stdout=None) -> dict:
-    """Load the demo people (after duikou.core.demo.load_demo); returns the load statistics."""
+    """Load the demo people (after the registry's, duikou.core.demo.load_registry_demo); returns
+    the load statistics."""
     loader = _Loader(stdout)
     with transaction.atomic():
         loader.organisations()

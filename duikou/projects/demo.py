@@ -12,7 +12,7 @@ It is idempotent: plans are looked up by name / year, projects by code, flows by
 (project, voucher), progress reports by (project, date). Only what is missing or different is
 written; a second run changes nothing.
 
-The 2023 projects reproduce, through `duikou.reports.figures.projects(2023)`, the figures of the
+The 2023 projects reproduce, through the reports' `figures.projects(2023)`, the figures of the
 seed article (/work/shared/design/seed-facts.md):
 
 - F08: 6 projects of category 医疗卫生 whose 援助资金 sum to 1407 万元;
@@ -56,6 +56,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Count, Sum
 
 from duikou.core.demokit import DemoLoader
 from duikou.core.models import Division
@@ -70,7 +71,6 @@ from duikou.core.vocab import (
 from duikou.lib.money import WAN
 from duikou.projects import services
 from duikou.projects.models import AnnualPlan, FiveYearPlan, MoneyFlow, ProgressReport, Project
-from duikou.reports import figures
 
 # No record of the demo is dated later than this: the data set is the programme as of late
 # November 2026 (actual dates may not lie in the future).
@@ -1146,9 +1146,15 @@ class _Loader(DemoLoader):
             parts = "，".join(f"{k} {v}" for k, v in counter.items())
             self.stdout.write(f"  {what}：{parts}")
         for year in PROGRAMME:
-            f = figures.projects(year)
-            wan = Decimal(f["aid"]) / WAN
-            self.stdout.write(f"  {year}年度项目 {f['count']} 个，援助资金 {wan:,.2f} 万元")
+            # The year's live projects, as the reports' figures.projects counts them.
+            totals = (
+                Project.objects.filter(year=year)
+                .exclude(status=ProjectStatus.CANCELLED)
+                .aggregate(n=Count("pk"), aid=Sum("aid_amount"))
+            )
+            aid = (totals["aid"] or Decimal(0)).quantize(Decimal("0.01"))
+            wan = aid / WAN
+            self.stdout.write(f"  {year}年度项目 {totals['n']} 个，援助资金 {wan:,.2f} 万元")
 
 
 def _number_vouchers(flows: dict[str, list[FlowSpec]]) -> None:

@@ -10,7 +10,6 @@ urlpatterns = [
     path("projects/flows/export.<str:fmt>", views.flow_export, name="flow_export"),
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/alerts/", views.alert_list, name="alerts"),
-    path("projects/funds/", views.funds, name="funds"),
     path("projects/files/<str:kind>/<int:pk>/", views.project_file, name="file"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),

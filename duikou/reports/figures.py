@@ -7,6 +7,7 @@ A part whose module is not built yet is left out, never faked.
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,14 +19,18 @@ from duikou.accounts.models import User
 from duikou.core import scopes as core_scopes
 from duikou.core.models import Division, Organisation, Pairing
 from duikou.core.vocab import (
+    Field,
     FlowType,
     OrgKind,
     PairingKind,
+    PersonnelKind,
     ProjectCategory,
     ProjectStatus,
     Side,
 )
-from duikou.people import figures as people_figures
+from duikou.people import scopes as people_scopes
+from duikou.people.models import Achievement, Posting, TrainingPlacement
+from duikou.people.vocab import AchievementKind
 from duikou.projects import scopes as projects_scopes
 
 
@@ -220,6 +225,67 @@ def project_indicators(year: int, user: User | None = None) -> dict:
     }
 
 
+# People: postings, trainings and achievements ----------------------------------------------
+# Kinds and fields come in vocabulary order; zeros are left out.
+
+
+def _postings(user: User | None):
+    return people_scopes.postings_for_user(user) if user is not None else Posting.objects.all()
+
+
+def _trainings(user: User | None):
+    if user is not None:
+        return people_scopes.trainings_for_user(user)
+    return TrainingPlacement.objects.all()
+
+
+def _achievements(user: User | None):
+    if user is not None:
+        return people_scopes.achievements_for_user(user)
+    return Achievement.objects.all()
+
+
+def postings(year: int, user: User | None = None) -> dict:
+    """Postings whose period overlaps the year (an open end: still posted), by 人员类别, 领域."""
+    qs = _postings(user).overlapping_year(year).order_by()
+    counts = {
+        (r["kind"], r["field"]): r["n"] for r in qs.values("kind", "field").annotate(n=Count("pk"))
+    }
+    by_kind: dict[str, dict[str, int]] = {}
+    for kind in PersonnelKind:
+        fields = {
+            f.value: counts[(kind.value, f.value)]
+            for f in Field
+            if counts.get((kind.value, f.value))
+        }
+        if fields:
+            by_kind[kind.value] = fields
+    return {"count": sum(counts.values()), "by_kind": by_kind}
+
+
+def trainings(year: int, user: User | None = None) -> dict:
+    """Training placements (跟岗培训) that start in the year."""
+    qs = _trainings(user).filter(start_date__year=year).order_by()
+    by_field = Counter({r["field"]: r["n"] for r in qs.values("field").annotate(n=Count("pk"))})
+    return {
+        "count": sum(by_field.values()),
+        "by_field": {f.value: by_field[f.value] for f in Field if by_field.get(f.value)},
+    }
+
+
+def achievements(year: int, user: User | None = None) -> dict:
+    """Achievements dated in the year: `by_kind` sums their counts (a new technique counts 1,
+    surgeries count operations), `records` counts entries, `verified` those checked by HQ."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    qs = _achievements(user).filter(date__gte=start, date__lte=end).order_by()
+    rows = {r["kind"]: r for r in qs.values("kind").annotate(n=Count("pk"), total=Sum("count"))}
+    return {
+        "by_kind": {k.value: rows[k.value]["total"] for k in AchievementKind if k.value in rows},
+        "records": {k.value: rows[k.value]["n"] for k in AchievementKind if k.value in rows},
+        "verified": qs.filter(verified_at__isnull=False).count(),
+    }
+
+
 def _demands(user: User | None):
     from duikou.orders import scopes as order_scopes
     from duikou.orders.models import Demand
@@ -338,9 +404,9 @@ def compute(year: int, user: User | None = None) -> dict:
         "flows_by_month": flows_by_month(year, user),
         "projects_by_county": projects_by_county(year, user),
         "project_indicators": project_indicators(year, user),
-        "postings": people_figures.postings(year, user),
-        "trainings": people_figures.trainings(year, user),
-        "achievements": people_figures.achievements(year, user),
+        "postings": postings(year, user),
+        "trainings": trainings(year, user),
+        "achievements": achievements(year, user),
         "pairings": pairings(year, user),
         "orders": orders(year, user),
         "organisations": organisations(user),

@@ -1,7 +1,13 @@
+"""Reports URLs: the dashboard and the figures pages, at the paths of the ledgers they read."""
+
 from django.urls import path
 
-from duikou.reports import views
+from duikou.reports import views, views_funds, views_orders
 
 app_name = "reports"
 
-urlpatterns = [path("", views.dashboard, name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("projects/funds/", views_funds.funds, name="funds"),
+    path("orders/stats/", views_orders.order_stats, name="order_stats"),
+]

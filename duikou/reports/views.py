@@ -7,12 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from duikou.core.vocab import FlowType, PairingKind, Side
-from duikou.orders.views_stats import dashboard_panel as orders_dashboard_panel
 from duikou.people.rotation import dashboard_panel as people_dashboard_panel
 from duikou.projects import scopes as projects_scopes
 from duikou.projects import selectors as project_selectors
 from duikou.projects.alerts import compute_alerts
 from duikou.reports import figures
+from duikou.reports.views_orders import dashboard_panel as orders_dashboard_panel
 
 
 def _projects_panel(data: dict, user) -> dict:

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Count
 
-from duikou.core.demo import load_demo
 from duikou.core.models import Department, Organisation, Pairing
 from duikou.core.vocab import OrgKind, PairingKind
+from duikou.demo.loader import load_demo
 
 
 def _width(text: str) -> int:

@@ -1,7 +1,7 @@
 """Orders statistics (/orders/stats/) and the dashboard's 点单服务 panel.
 
-Every number comes from duikou.reports.figures.orders over the user's scope (liaison: its own
-organisation; county team: its counties; aid staff: the demands behind their own visits;
+Every number comes from figures.orders over the user's scope, duikou.orders.scopes (liaison: its
+own organisation; county team: its counties; aid staff: the demands behind their own visits;
 headquarters and viewer: all) and links to the demand or visit list filtered to the records
 behind it.
 """
@@ -114,7 +114,7 @@ def order_stats(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "orders/stats.html",
+        "reports/orders_stats.html",
         {
             "year": year,
             "years": _years(request.user),
@@ -136,7 +136,7 @@ def order_stats(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard_panel(user, orders: dict, year: int, today: dt.date | None = None) -> dict:
-    """The context of templates/orders/_dashboard_panel.html (as `orders_panel`): the year's
+    """The context of templates/reports/_orders_panel.html (as `orders_panel`): the year's
     figures (from figures.compute, no query here) and today's visits in scope (one query)."""
     today = today or timezone.localdate()
     soon = today + dt.timedelta(days=UPCOMING_DAYS)
@@ -157,7 +157,7 @@ def dashboard_panel(user, orders: dict, year: int, today: dt.date | None = None)
         "links": {
             "posted": demands_url(year),
             "served": demands_url(year, status=DemandStatus.DELIVERED),
-            "stats": _url("orders:order_stats", year=year),
+            "stats": _url("reports:order_stats", year=year),
             "upcoming": _url("orders:visit_list", status=VisitStatus.SCHEDULED, when="upcoming"),
             "awaiting": _url("orders:visit_list", when="due"),
         },
