@@ -14,15 +14,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from duikou.core import crypto
 from duikou.core import services as core_services
 from duikou.core.models import Department, Division, Organisation
 from duikou.exchange_io import blanks, services, specs
 from duikou.exchange_io.exports import csv_bytes, sheet_response
 from duikou.exchange_io.models import ImportBatch, ImportChange
 from duikou.lib.checkdigits import ID_CHECK, ID_WEIGHTS
-from duikou.people import crypto, selectors
+from duikou.lib.masking import mask_id_number, mask_phone
+from duikou.people import selectors
 from duikou.people import services as people_services
-from duikou.people.identity import make_id_number, mask_id_number, mask_phone
+from duikou.people.identity import make_id_number
 from duikou.people.models import Batch, Person, Posting, TrainingPlacement
 from tests.test_exchange_support import (
     exchange_settings,  # noqa: F401

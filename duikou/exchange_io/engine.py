@@ -430,7 +430,7 @@ def personal_sheet_names() -> set[str]:
 
 
 def mask_text(text: str) -> str:
-    from duikou.people.identity import mask_id_number, mask_phone
+    from duikou.lib.masking import mask_id_number, mask_phone
 
     text = _ID_LIKE.sub(lambda m: mask_id_number(m[0].upper()), text)
     return _MOBILE_LIKE.sub(lambda m: mask_phone(m[0]), text)

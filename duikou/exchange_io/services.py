@@ -128,7 +128,7 @@ def holds_personal_data(data: bytes) -> bool:
 
 def seal(data: bytes) -> bytes:
     """Encrypt a file's content under the people field key (Fernet), marked as sealed."""
-    from duikou.people import crypto
+    from duikou.core import crypto
 
     return SEALED + crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
 
@@ -137,7 +137,7 @@ def unseal(data: bytes) -> bytes:
     """The clear content of a stored file (as it is when it was not sealed)."""
     if not data.startswith(SEALED):
         return data
-    from duikou.people import crypto
+    from duikou.core import crypto
 
     text = crypto.decrypt(data[len(SEALED) :].decode("ascii"))
     if text == crypto.UNREADABLE:
@@ -527,9 +527,9 @@ def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
 
 
 def _restore(label: str, pk: int, before: dict[str, Any], *, actor: User | None) -> None:
+    from duikou.core import crypto
     from duikou.core import services as core_services
     from duikou.orders import services as order_services
-    from duikou.people import crypto
     from duikou.people import services as people_services
     from duikou.projects import services as project_services
 

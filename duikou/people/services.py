@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from duikou.accounts.models import User
-from duikou.core import servicekit
+from duikou.core import crypto, servicekit
 from duikou.lib.checkdigits import normalise_code
-from duikou.people import crypto, scopes
+from duikou.people import scopes
 from duikou.people.identity import (
     id_birth_date,
     id_findings,

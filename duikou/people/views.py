@@ -28,12 +28,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.accounts import scopes as account_scopes
+from duikou.core import crypto
 from duikou.core import scopes as core_scopes
 from duikou.core.models import Department, Organisation
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of, xlsx_response
 from duikou.core.vocab import Field, PersonnelKind, Side
 from duikou.lib.xlsx import list_workbook
-from duikou.people import crypto, rotation, scopes, selectors, services
+from duikou.people import rotation, scopes, selectors, services
 from duikou.people.forms import (
     AchievementForm,
     AvailabilityForm,
