@@ -1,4 +1,4 @@
-"""人员 (postings) — key: 身份证号 + 开始日期.
+"""人员 (postings) — key: 身份证号 + 开始日期; the base of every sheet of people (PersonalHandler).
 
 Rows are written through duikou.people.services: the person by ID number (`person_upsert`),
 then the posting (`posting_upsert`). To keep a big sheet fast, the rows of people new to the
@@ -33,20 +33,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from duikou.core import crypto
 from duikou.core.models import Department, Organisation
 from duikou.core.vocab import Field, Gender, PersonnelKind, Side
 from duikou.exchange_io import specs
 from duikou.exchange_io.engine import Context, chunked, to_json
 from duikou.exchange_io.reader import ParsedSheet, Row
 from duikou.exchange_io.specs import Column
-from duikou.people import crypto, scopes, selectors
+from duikou.lib.masking import mask_id_number, mask_phone
+from duikou.people import scopes, selectors
 from duikou.people import services as people_services
 from duikou.people.identity import (
     id_findings,
     id_gender,
     make_id_number,
-    mask_id_number,
-    mask_phone,
     normalise_id_number,
     normalise_phone,
     phone_problem,
@@ -711,24 +711,22 @@ def export_rows(postings: Iterable[Posting]) -> Iterable[list]:
     yield from selectors.sheet_rows(postings, personal=True, unmasked=False)
 
 
-SPEC = specs.register(
-    specs.SheetSpec(
-        name="人员",
-        order=40,
-        columns=COLUMNS,
-        key=("id_number", "start_date"),
-        handler=PostingsHandler,
-        exporter=export_rows,
-        export_related=(
-            "person",
-            "batch",
-            "sending_org",
-            "pairing_city",
-            "host_org",
-            "host_department",
-        ),
-        description=gettext_lazy(
-            "援青人员派驻：每行一段派驻，以身份证号加开始日期识别；身份证号和联系电话加密保存。"
-        ),
-    )
+SPEC = specs.SheetSpec(
+    name="人员",
+    order=40,
+    columns=COLUMNS,
+    key=("id_number", "start_date"),
+    handler=PostingsHandler,
+    exporter=export_rows,
+    export_related=(
+        "person",
+        "batch",
+        "sending_org",
+        "pairing_city",
+        "host_org",
+        "host_department",
+    ),
+    description=gettext_lazy(
+        "援青人员派驻：每行一段派驻，以身份证号加开始日期识别；身份证号和联系电话加密保存。"
+    ),
 )
