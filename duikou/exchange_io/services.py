@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import Role, User
+from duikou.core import crypto
 from duikou.exchange_io import cells, engine, reader, specs
 from duikou.exchange_io.models import ImportBatch, ImportChange
 from duikou.exchange_io.report import ImportResult, error_workbook
@@ -75,7 +76,7 @@ def batch_create(
     """Store the uploaded workbook (an UploadedFile, a path or bytes) in a new batch.
 
     A workbook with a sheet of personal data (人员, 培训) is stored sealed: encrypted under the
-    people field key, never in clear on disk.
+    field key (duikou.core.crypto), never in clear on disk.
     """
     batch = ImportBatch(
         user=user,
@@ -127,9 +128,7 @@ def holds_personal_data(data: bytes) -> bool:
 
 
 def seal(data: bytes) -> bytes:
-    """Encrypt a file's content under the people field key (Fernet), marked as sealed."""
-    from duikou.core import crypto
-
+    """Encrypt a file's content under the field key (Fernet), marked as sealed."""
     return SEALED + crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
 
 
@@ -137,8 +136,6 @@ def unseal(data: bytes) -> bytes:
     """The clear content of a stored file (as it is when it was not sealed)."""
     if not data.startswith(SEALED):
         return data
-    from duikou.core import crypto
-
     text = crypto.decrypt(data[len(SEALED) :].decode("ascii"))
     if text == crypto.UNREADABLE:
         raise RuntimeError("the stored file cannot be decrypted with the configured field keys")
