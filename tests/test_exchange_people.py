@@ -14,15 +14,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from duikou.core import crypto
 from duikou.core import services as core_services
 from duikou.core.models import Department, Division, Organisation
 from duikou.exchange_io import blanks, services, specs
 from duikou.exchange_io.exports import csv_bytes, sheet_response
 from duikou.exchange_io.models import ImportBatch, ImportChange
 from duikou.lib.checkdigits import ID_CHECK, ID_WEIGHTS
-from duikou.people import crypto, selectors
+from duikou.lib.masking import mask_id_number, mask_phone
+from duikou.people import selectors
 from duikou.people import services as people_services
-from duikou.people.identity import make_id_number, mask_id_number, mask_phone
+from duikou.people.identity import make_id_number
 from duikou.people.models import Batch, Person, Posting, TrainingPlacement
 from tests.test_exchange_support import (
     exchange_settings,  # noqa: F401
@@ -449,7 +451,7 @@ FULL_WIDTH_MA_ID = "".join(chr(ord(c) + 0xFEE0) for c in MA_ID[:17]) + " x"
             (3, "身份证号*"),
             "重复",
         ),
-        ([person_row(批次="第九批")], (2, "批次"), "没有第九批"),
+        ([person_row(批次="第X批")], (2, "批次"), "无法识别"),
         ([person_row(联系电话="12345")], (2, "联系电话"), "联系电话格式不正确"),
         ([person_row(派出单位="乌兰县人民医院")], (2, "派出单位*"), "应为浙江（支援方）单位"),
         ([person_row(受援单位="浙大一院")], (2, "受援单位*"), "应为海西（受援方）单位"),

@@ -13,11 +13,11 @@ from django.db import transaction
 from django.test import override_settings
 
 from duikou.accounts.models import User
+from duikou.core import crypto
 from duikou.demo.loader import load_demo
 from duikou.orders import demo as orders_demo
 from duikou.orders import planning_data, scopes
 from duikou.orders.models import Demand, DemandStatus, PlanningRun, RunStatus, Visit, VisitStatus
-from duikou.people import crypto
 from duikou.people.models import AvailabilityWindow
 from duikou.planning.instance import parse_instance
 from duikou.planning.validator import check

@@ -11,7 +11,8 @@ import datetime as dt
 import pytest
 from cryptography.fernet import Fernet
 
-from duikou.people import crypto, services
+from duikou.core import crypto
+from duikou.people import services
 from duikou.people.models import Person, Posting
 
 TEST_KEY = Fernet.generate_key().decode()

@@ -7,8 +7,9 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from duikou.core import crypto
 from duikou.lib.checkdigits import check_resident_id
-from duikou.people import crypto
+from duikou.lib.masking import mask_id_number, mask_phone
 from duikou.people.identity import (
     add_months,
     id_birth_date,
@@ -16,8 +17,6 @@ from duikou.people.identity import (
     id_messages,
     looks_like_id_number,
     make_id_number,
-    mask_id_number,
-    mask_phone,
     normalise_id_number,
     normalise_phone,
     phone_problem,

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from duikou.people import crypto, services
+from duikou.core import crypto
+from duikou.people import services
 from duikou.people.history import history_entries
 from duikou.people.models import (
     AccessLog,

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "duikou.core"
     label = "core"
     verbose_name = _("基础库")
+
+    def ready(self) -> None:
+        # Its sheets for the import engine (duikou.exchange_io.specs): the engine knows no ledger.
+        from duikou.core import sheets
+
+        sheets.register()

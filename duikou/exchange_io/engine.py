@@ -6,8 +6,9 @@ Reading and cell checks happen first, outside any transaction (progress is repor
 parsed). Then one transaction applies the sheets in their registry order (项目 before 资金
 before 结对), runs the whole-workbook checks (flow balances), and is rolled back when any error
 was found or when this is a dry run. Handlers load what they need in bulk (a few queries per
-sheet), compare unchanged rows in memory, create new records in bulk with their history and
-update existing ones through the owning app's services.
+sheet), compare unchanged rows in memory, and write through the owning ledger's services (new
+records in bulk where speed needs it). The engine knows no ledger: the sheets come from the
+registry (specs), filled by each ledger's AppConfig.ready().
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -24,32 +25,21 @@ from django.db import DatabaseError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from duikou.accounts.models import Role, User
+from duikou.accounts.models import User
+from duikou.core import bulk
 from duikou.core import services as core_services
+from duikou.core.bulk import CHUNK, chunked  # noqa: F401  (the sheets' chunked)
 from duikou.core.models import Department, Division, Organisation
 from duikou.core.vocab import OrgKind, Side
 from duikou.exchange_io import reader, specs
 from duikou.exchange_io.report import ImportResult, Problem
-from duikou.projects import scopes as projects_scopes
 
 if TYPE_CHECKING:
     from duikou.exchange_io.models import ImportBatch
     from duikou.exchange_io.reader import ParsedSheet, Row
 
 log = logging.getLogger(__name__)
-CHUNK = 2000  # ids per IN (…) query: well under SQLite's variable limit
 ProgressFn = Callable[[int, int, str], None]
-
-
-def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
-    batch = []
-    for value in values:
-        batch.append(value)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def to_json(value: Any) -> Any:
@@ -202,34 +192,6 @@ def error_messages(exc: Exception) -> list[str]:
     return [str(exc) or _("没有权限。")]
 
 
-# Scope -----------------------------------------------------------------------------------
-
-
-class Scope:
-    """What the acting user may write, computed once (mirrors accounts.scopes)."""
-
-    def __init__(self, actor: User | None):
-        self.actor = actor
-        self.everything = actor is None or (actor.is_active and actor.role == Role.HEADQUARTERS)
-        self.county_ids: set[int] = set()
-        if actor is not None and not self.everything:
-            self.county_ids = set(
-                projects_scopes.project_counties(actor).values_list("pk", flat=True)
-            )
-        self.may_create_projects = actor is None or projects_scopes.can_create_project(actor)
-
-    def may_place_project(self, county_id: int) -> bool:
-        return self.everything or county_id in self.county_ids
-
-    def may_edit_project(self, project) -> bool:
-        return self.everything or (
-            self.actor is not None
-            and self.actor.is_active
-            and self.actor.role == Role.COUNTY_TEAM
-            and project.county_id in self.county_ids
-        )
-
-
 # Context ---------------------------------------------------------------------------------
 
 
@@ -249,13 +211,11 @@ class Context:
         self.batch = batch
         self.dry_run = dry_run
         self.reason = _("导入（批次 #%(n)s）") % {"n": batch.pk} if batch is not None else _("导入")
-        self.scope = Scope(actor)
         self._divisions: dict[str, Division] = {}
         self.orgs = OrgResolver(self)
-        # Projects by code: those the 项目 sheet wrote plus those other sheets looked up.
-        self.projects: dict[str, Any] = {}
-        # Codes the 项目 sheet holds (with their row), whether or not the row had errors.
-        self.book_projects: dict[str, Row] = {}
+        # What the sheets of one ledger share during the run, under keys they choose (the 项目
+        # sheet's projects for the 资金 sheet, a ledger's data scope computed once …).
+        self.shared: dict[str, Any] = {}
         self._changes: list = []
         self._history_models: set[type[models.Model]] = set()
 
@@ -294,7 +254,6 @@ class Context:
         )
 
     def save_changes(self) -> None:
-        from duikou.exchange_io import bulk
         from duikou.exchange_io.models import ImportBatch, ImportChange
 
         if self.batch is None:
@@ -430,7 +389,7 @@ def personal_sheet_names() -> set[str]:
 
 
 def mask_text(text: str) -> str:
-    from duikou.people.identity import mask_id_number, mask_phone
+    from duikou.lib.masking import mask_id_number, mask_phone
 
     text = _ID_LIKE.sub(lambda m: mask_id_number(m[0].upper()), text)
     return _MOBILE_LIKE.sub(lambda m: mask_phone(m[0]), text)
@@ -460,3 +419,18 @@ def mask_personal(result: ImportResult, sheets: list[ParsedSheet]) -> None:
             problem.value = mask(problem.value)
         problem.value = mask_text(problem.value)
         problem.message = mask_text(problem.message)
+
+
+# Undo helpers ----------------------------------------------------------------------------
+
+
+def elsewhere(qs: models.QuerySet, mine: set[int], limit: int = 5) -> list[models.Model]:
+    """Objects of `qs` that are not among an import's created ones (the first few): what a
+    ledger's undo hooks name as depending on the import's records."""
+    found = []
+    for obj in qs.iterator(chunk_size=2000):
+        if obj.pk not in mine:
+            found.append(obj)
+            if len(found) >= limit:
+                break
+    return found

@@ -18,12 +18,13 @@ from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import Role, User
-from duikou.exchange_io import cells, engine, reader
+from duikou.core import crypto
+from duikou.exchange_io import cells, engine, reader, specs
 from duikou.exchange_io.models import ImportBatch, ImportChange
 from duikou.exchange_io.report import ImportResult, error_workbook
 
@@ -75,7 +76,7 @@ def batch_create(
     """Store the uploaded workbook (an UploadedFile, a path or bytes) in a new batch.
 
     A workbook with a sheet of personal data (人员, 培训) is stored sealed: encrypted under the
-    people field key, never in clear on disk.
+    field key (duikou.core.crypto), never in clear on disk.
     """
     batch = ImportBatch(
         user=user,
@@ -127,9 +128,7 @@ def holds_personal_data(data: bytes) -> bool:
 
 
 def seal(data: bytes) -> bytes:
-    """Encrypt a file's content under the people field key (Fernet), marked as sealed."""
-    from duikou.people import crypto
-
+    """Encrypt a file's content under the field key (Fernet), marked as sealed."""
     return SEALED + crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
 
 
@@ -137,8 +136,6 @@ def unseal(data: bytes) -> bytes:
     """The clear content of a stored file (as it is when it was not sealed)."""
     if not data.startswith(SEALED):
         return data
-    from duikou.people import crypto
-
     text = crypto.decrypt(data[len(SEALED) :].decode("ascii"))
     if text == crypto.UNREADABLE:
         raise RuntimeError("the stored file cannot be decrypted with the configured field keys")
@@ -284,22 +281,8 @@ def error_report_bytes(data: bytes, result: ImportResult) -> bytes:
 # Undo ------------------------------------------------------------------------------------
 
 
-class UndoRefused(Exception):
-    """The batch cannot be undone; the message says why, in Chinese."""
-
-
-# Deleted in this order: what refers to a record goes before it.
-DELETE_ORDER = [
-    "orders.demand",
-    "people.trainingplacement",
-    "people.posting",
-    "people.person",
-    "projects.moneyflow",
-    "core.pairing",
-    "projects.project",
-    "core.department",
-    "core.organisation",
-]
+# The ledgers' undo hooks refuse with it too (specs), so it lives in the registry.
+UndoRefused = specs.UndoRefused
 
 
 def _describe(obj: models.Model) -> str:
@@ -336,181 +319,6 @@ def _later_changes(batch: ImportBatch, ids: dict[str, set[int]]) -> list[str]:
     return problems
 
 
-def _ids_elsewhere(qs: QuerySet, mine: set[int]) -> list[models.Model]:
-    """Objects of `qs` that are not among this batch's created ones (first few)."""
-    found = []
-    for obj in qs.iterator(chunk_size=2000):
-        if obj.pk not in mine:
-            found.append(obj)
-            if len(found) >= 5:
-                break
-    return found
-
-
-def _dependants(created: dict[str, set[int]]) -> list[str]:
-    from duikou.core.models import Department, Pairing
-    from duikou.projects.models import (
-        FlowEvidence,
-        MoneyFlow,
-        ProgressReport,
-        Project,
-        StatusTransition,
-    )
-
-    problems = []
-    projects = created.get("projects.project", set())
-    flows = created.get("projects.moneyflow", set())
-    pairings = created.get("core.pairing", set())
-    departments = created.get("core.department", set())
-    orgs = created.get("core.organisation", set())
-    for chunk in engine.chunked(projects):
-        for flow in _ids_elsewhere(
-            MoneyFlow.objects.filter(project_id__in=chunk).select_related("project"), flows
-        ):
-            problems.append(
-                _("导入新建的项目 %(code)s 之后又录入了资金（凭证号 %(v)s）。")
-                % {"code": flow.project.code, "v": flow.voucher}
-            )
-        for report in ProgressReport.objects.filter(project_id__in=chunk).select_related("project")[
-            :5
-        ]:
-            problems.append(
-                _("导入新建的项目 %(code)s 之后又填报了进度（%(d)s）。")
-                % {"code": report.project.code, "d": report.date}
-            )
-        for t in StatusTransition.objects.filter(
-            project_id__in=chunk, via_import=False
-        ).select_related("project")[:5]:
-            problems.append(
-                _("导入新建的项目 %(code)s 之后状态又有变更（%(a)s → %(b)s）。")
-                % {"code": t.project.code, "a": t.from_status, "b": t.to_status}
-            )
-    for chunk in engine.chunked(flows):
-        for ev in FlowEvidence.objects.filter(flow_id__in=chunk).select_related("flow__project")[
-            :5
-        ]:
-            problems.append(
-                _("导入的资金（项目 %(code)s，凭证号 %(v)s）之后上传了凭证文件。")
-                % {"code": ev.flow.project.code, "v": ev.flow.voucher}
-            )
-    for chunk in engine.chunked(departments):
-        for p in _ids_elsewhere(
-            Pairing.objects.filter(haixi_department_id__in=chunk).select_related(
-                "zhejiang_org", "haixi_org", "haixi_department"
-            ),
-            pairings,
-        ):
-            problems.append(_("导入新增的科室已用于其他结对：%(p)s。") % {"p": p})
-    for chunk in engine.chunked(orgs):
-        for p in _ids_elsewhere(Project.objects.filter(implementer_id__in=chunk), projects):
-            problems.append(_("导入新建的单位已是其他项目的实施单位：%(p)s。") % {"p": p})
-        for p in _ids_elsewhere(
-            Pairing.objects.filter(
-                Q(zhejiang_org_id__in=chunk) | Q(haixi_org_id__in=chunk)
-            ).select_related("zhejiang_org", "haixi_org", "haixi_department"),
-            pairings,
-        ):
-            problems.append(_("导入新建的单位已用于其他结对：%(p)s。") % {"p": p})
-        for d in _ids_elsewhere(
-            Department.objects.filter(organisation_id__in=chunk).select_related("organisation"),
-            departments,
-        ):
-            problems.append(
-                _("导入新建的单位“%(o)s”之后又添加了科室“%(d)s”。")
-                % {"o": d.organisation.name, "d": d.name}
-            )
-        for u in User.objects.filter(organisation_id__in=chunk)[:5]:
-            problems.append(_("导入新建的单位已有用户“%(u)s”。") % {"u": u})
-    problems += _people_dependants(created)
-    problems += _order_dependants(created)
-    return problems[:10]
-
-
-def _order_dependants(created: dict[str, set[int]]) -> list[str]:
-    """What refers to the demands a batch created: visits booked for them."""
-    from duikou.orders.models import Visit
-
-    problems = []
-    for chunk in engine.chunked(created.get("orders.demand", set())):
-        for v in Visit.objects.filter(demand_id__in=chunk).select_related(
-            "demand__organisation", "expert"
-        )[:5]:
-            problems.append(
-                _("导入的需求“%(d)s”之后已安排了专家服务（%(e)s，%(s)s 起）。")
-                % {"d": v.demand, "e": v.expert.name, "s": v.start_date.isoformat()}
-            )
-    return problems
-
-
-def _people_dependants(created: dict[str, set[int]]) -> list[str]:
-    """What refers to the people, postings and trainings a batch created (names only: never
-    an ID number)."""
-    from duikou.people.models import (
-        Achievement,
-        AvailabilityWindow,
-        Person,
-        Posting,
-        TrainingPlacement,
-    )
-
-    problems = []
-    persons = created.get("people.person", set())
-    postings = created.get("people.posting", set())
-    trainings = created.get("people.trainingplacement", set())
-    departments = created.get("core.department", set())
-    orgs = created.get("core.organisation", set())
-    for chunk in engine.chunked(persons):
-        for p in _ids_elsewhere(
-            Posting.objects.filter(person_id__in=chunk).select_related(
-                "person", "host_org", "host_department"
-            ),
-            postings,
-        ):
-            problems.append(_("导入新登记的人员之后又登记了派驻：%(p)s。") % {"p": p})
-        for t in _ids_elsewhere(
-            TrainingPlacement.objects.filter(person_id__in=chunk).select_related("person"),
-            trainings,
-        ):
-            problems.append(_("导入新登记的人员之后又登记了跟岗培训：%(t)s。") % {"t": t})
-        for a in Achievement.objects.filter(person_id__in=chunk).select_related("person")[:5]:
-            problems.append(_("导入新登记的人员“%(n)s”之后又记录了成效。") % {"n": a.person.name})
-        for w in AvailabilityWindow.objects.filter(person_id__in=chunk).select_related("person")[
-            :5
-        ]:
-            problems.append(
-                _("导入新登记的人员“%(n)s”之后又申报了可出诊时间。") % {"n": w.person.name}
-            )
-    for chunk in engine.chunked(postings):
-        for a in Achievement.objects.filter(posting_id__in=chunk).select_related("person")[:5]:
-            problems.append(_("导入的派驻（%(n)s）之后又记录了成效。") % {"n": a.person.name})
-    for chunk in engine.chunked(departments):
-        for p in _ids_elsewhere(
-            Posting.objects.filter(host_department_id__in=chunk).select_related(
-                "person", "host_org", "host_department"
-            ),
-            postings,
-        ):
-            problems.append(_("导入新增的科室已用于其他派驻：%(p)s。") % {"p": p})
-    for chunk in engine.chunked(orgs):
-        for p in _ids_elsewhere(
-            Posting.objects.filter(
-                Q(sending_org_id__in=chunk) | Q(host_org_id__in=chunk)
-            ).select_related("person", "host_org", "host_department"),
-            postings,
-        ):
-            problems.append(_("导入新建的单位已用于其他派驻：%(p)s。") % {"p": p})
-        for t in _ids_elsewhere(
-            TrainingPlacement.objects.filter(
-                Q(home_org_id__in=chunk) | Q(host_org_id__in=chunk)
-            ).select_related("person"),
-            trainings,
-        ):
-            problems.append(_("导入新建的单位已用于其他跟岗培训：%(t)s。") % {"t": t})
-        for p in _ids_elsewhere(Person.objects.filter(employer_id__in=chunk), persons):
-            problems.append(_("导入新建的单位已是其他人员的工作单位：%(n)s。") % {"n": p.name})
-    return problems
-
-
 def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
     field = model._meta.get_field(name)
     if value is None:
@@ -526,37 +334,6 @@ def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
     return value
 
 
-def _restore(label: str, pk: int, before: dict[str, Any], *, actor: User | None) -> None:
-    from duikou.core import services as core_services
-    from duikou.orders import services as order_services
-    from duikou.people import crypto
-    from duikou.people import services as people_services
-    from duikou.projects import services as project_services
-
-    model = apps.get_model(label)
-    data = {name: _from_json(model, name, value) for name, value in before.items()}
-    obj = model._default_manager.get(pk=pk)
-    if label == "people.person":
-        # The phone was kept as its ciphertext: the clear number is never in an ImportChange.
-        cipher = data.pop("phone_cipher", None)
-        phone = crypto.decrypt(cipher) if cipher is not None else None
-        people_services.person_update(actor=actor, person=obj, phone=phone, **data)
-    elif label == "people.posting":
-        people_services.posting_update(actor=actor, posting=obj, **data)
-    elif label == "people.trainingplacement":
-        people_services.training_update(actor=actor, training=obj, **data)
-    elif label == "projects.project":
-        project_services.project_update(actor=actor, project=obj, via_import=True, **data)
-    elif label == "projects.moneyflow":
-        project_services.flow_update(actor=actor, flow=obj, check_balance=False, **data)
-    elif label == "core.pairing":
-        core_services.pairing_update(actor=actor, pairing=obj, **data)
-    elif label == "orders.demand":
-        order_services.demand_update(actor=actor, demand=obj, **data)
-    else:  # pragma: no cover - the importer updates nothing else
-        raise ValueError(label)
-
-
 def _stamp(label: str, pk: int, reason: str, actor: User | None) -> None:
     history = apps.get_model(label).history.model  # type: ignore[attr-defined]
     newest = history.objects.filter(id=pk).order_by("-history_id").values("history_id")[:1]
@@ -565,12 +342,28 @@ def _stamp(label: str, pk: int, reason: str, actor: User | None) -> None:
     )
 
 
-def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
-    """Put back what the batch changed and delete what it created, if nothing depends on it."""
-    from duikou.projects.models import MoneyFlow, Project
-    from duikou.projects.services import check_flow_balance
+def _hooks_for(hooks: list[specs.UndoHooks], label: str) -> specs.UndoHooks:
+    for h in hooks:
+        if label in h.delete_order:
+            return h
+    raise ValueError(f"no ledger undoes {label}")  # pragma: no cover - every sheet registers
 
+
+def _dependants(hooks: list[specs.UndoHooks], created: dict[str, set[int]]) -> list[str]:
+    problems: list[str] = []
+    for h in hooks:
+        problems += h.dependants(created)
+    return problems[:10]
+
+
+def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
+    """Put back what the batch changed and delete what it created, if nothing depends on it.
+
+    The ledgers say how (specs.UndoHooks): what depends on their records, how an updated record
+    is put back, in which order created records are deleted, and what to check afterwards.
+    """
     reason = _("撤销导入（批次 #%(n)s）") % {"n": batch.pk}
+    hooks = specs.undo_hooks()
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.status not in {Status.IMPORTED, Status.UNDOING}:
@@ -584,50 +377,38 @@ def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
                 created[change.model].add(change.object_id)
             else:
                 updated[change.model].append(change)
-        problems = _later_changes(batch, every) or _dependants(created)
+        problems = _later_changes(batch, every) or _dependants(hooks, created)
         if problems:
             raise UndoRefused(
                 _("不能撤销：本批次导入的记录之后已被使用或修改。") + "\n" + "\n".join(problems)
             )
-        balances: set[tuple[int, str]] = set()
-        flows = created.get("projects.moneyflow", set())
-        for chunk in engine.chunked(flows):
-            balances.update(
-                MoneyFlow.objects.filter(pk__in=chunk).values_list("project_id", "source")
-            )
+        for h in hooks:
+            h.prepare(created, updated)
         for label, changes in updated.items():
+            owner = _hooks_for(hooks, label)
+            model = apps.get_model(label)
             for change in changes:
-                if label == "projects.moneyflow":
-                    flow = MoneyFlow.objects.get(pk=change.object_id)
-                    balances.add((flow.project_id, flow.source))
-                    if "source" in change.before:
-                        balances.add((flow.project_id, change.before["source"]))
+                data = {name: _from_json(model, name, v) for name, v in change.before.items()}
+                obj = model._default_manager.get(pk=change.object_id)
                 try:
-                    _restore(label, change.object_id, change.before, actor=actor)
+                    owner.restore(label, obj, data, actor=actor)
                 except (ValidationError, PermissionDenied) as exc:
                     raise UndoRefused(
                         _("不能撤销：恢复原值失败（%(e)s）。")
                         % {"e": "；".join(engine.error_messages(exc))}
                     ) from exc
                 _stamp(label, change.object_id, reason, actor)
-        for label in DELETE_ORDER:
-            model = apps.get_model(label)
-            for chunk in engine.chunked(created.get(label, set())):
-                for obj in model._default_manager.filter(pk__in=chunk):
-                    obj._history_user = actor
-                    obj._change_reason = reason
-                    obj.delete()
-        remaining = Project.objects.in_bulk({pid for pid, _s in balances})
-        for pid, source in balances:
-            project = remaining.get(pid)
-            if project is None:
-                continue
-            try:
-                check_flow_balance(project, source)
-            except ValidationError as exc:
-                raise UndoRefused(
-                    _("不能撤销：撤销后资金将不平衡（%(e)s）。") % {"e": "；".join(exc.messages)}
-                ) from exc
+        for h in reversed(hooks):
+            for label in h.delete_order:
+                model = apps.get_model(label)
+                pks = h.deletable(label, created.get(label, set()))
+                for chunk in engine.chunked(pks):
+                    for obj in model._default_manager.filter(pk__in=chunk):
+                        obj._history_user = actor
+                        obj._change_reason = reason
+                        obj.delete()
+        for h in hooks:
+            h.after_undo()
         batch.status = Status.UNDONE
         batch.undone_at = timezone.now()
         batch.undone_by = actor

@@ -2,8 +2,13 @@
 
 A sheet is a `SheetSpec` — its name, columns, natural key and processing order — plus a handler
 that resolves and writes its rows and an exporter that writes records back in the same columns.
-A module adds a sheet (人员, 销售 …) by calling `register()` with its spec; the reader, the
-engine, the templates, the exports and the error report all work from the registry.
+The engine knows no ledger: each ledger declares its sheets in its own `sheets` module and
+registers them from its `AppConfig.ready()` by calling `register()`; the reader, the engine, the
+templates, the exports and the error report all work from the registry.
+
+Undo is the ledger's too: with `register_undo()` a ledger names the models its sheets create
+(in the order they are deleted), how an updated record is put back, what may have come to
+depend on the records an import created, and the checks once an undo is done (`UndoHooks`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 
 if TYPE_CHECKING:
+    from duikou.accounts.models import User
     from duikou.exchange_io.engine import Context
     from duikou.exchange_io.reader import ParsedSheet
 
@@ -77,7 +83,7 @@ class SheetHandler:
 @dataclass
 class SheetSpec:
     name: str
-    order: int  # processing order: projects before flows before pairings
+    order: int  # processing order: 项目 (10) before 资金 (20) before 结对 (30) …
     columns: list[Column]
     key: tuple[str, ...]  # fields of the natural key
     handler: Callable[[], SheetHandler]
@@ -103,20 +109,71 @@ AUXILIARY_SHEETS = {"说明", "填写说明", "导入错误"}
 
 
 def register(spec: SheetSpec) -> SheetSpec:
+    """Add a sheet (called from the owning app's ready(); registering a name again replaces it)."""
     SHEETS[spec.name] = spec
     return spec
 
 
 def ordered() -> list[SheetSpec]:
-    load()
     return sorted(SHEETS.values(), key=lambda s: s.order)
 
 
 def get(name: str) -> SheetSpec:
-    load()
     return SHEETS[name]
 
 
-def load() -> None:
-    """Import the sheet modules so that they register (idempotent)."""
-    from duikou.exchange_io import sheets  # noqa: F401
+# Undo ------------------------------------------------------------------------------------
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone; the message says why, in Chinese."""
+
+
+class UndoHooks:
+    """How the records one ledger's sheets wrote are undone; one instance per undo.
+
+    `order` places the ledger among the others: their dependants are asked in ascending order,
+    their records deleted in descending order, so that what refers to a record goes before it
+    (the organisations every sheet may create come first, order 0, and go last).
+    """
+
+    order: int = 0
+    # The models the ledger's sheets write (labels), in the order they are deleted: what
+    # refers to a record before it.
+    delete_order: tuple[str, ...] = ()
+
+    def dependants(self, created: dict[str, set[int]]) -> list[str]:
+        """Why the records an import created (by label, of every ledger) cannot go: records
+        written since that refer to them, in the ledger's words (a few are enough)."""
+        return []
+
+    def prepare(self, created: dict[str, set[int]], updated: dict[str, list]) -> None:
+        """Note what `after_undo` needs, before anything is put back (`updated`: label → the
+        ImportChanges of updated records)."""
+
+    def restore(self, label: str, obj: Any, before: dict[str, Any], *, actor: User | None) -> None:
+        """Put back the fields `before` (model values) of an updated record, through the
+        ledger's services."""
+        raise ValueError(label)  # pragma: no cover - a ledger restores what it updates
+
+    def deletable(self, label: str, pks: set[int]) -> set[int]:
+        """Those of the created records of `label` to delete (all, unless the ledger keeps some)."""
+        return pks
+
+    def after_undo(self) -> None:
+        """Checks once everything is put back and deleted; raise UndoRefused to roll back."""
+
+
+UNDO: list[type[UndoHooks]] = []
+
+
+def register_undo(hooks: type[UndoHooks]) -> type[UndoHooks]:
+    """Add a ledger's undo hooks (from its ready(); registering a class again is a no-op)."""
+    if hooks not in UNDO:
+        UNDO.append(hooks)
+    return hooks
+
+
+def undo_hooks() -> list[UndoHooks]:
+    """Fresh hooks of every ledger, in ascending order."""
+    return [cls() for cls in sorted(UNDO, key=lambda h: h.order)]

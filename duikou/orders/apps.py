@@ -6,3 +6,9 @@ class OrdersConfig(AppConfig):
     name = "duikou.orders"
     label = "orders"
     verbose_name = _("点单与派遣")
+
+    def ready(self) -> None:
+        # Its sheets for the import engine (duikou.exchange_io.specs): the engine knows no ledger.
+        from duikou.orders import sheets
+
+        sheets.register()

@@ -147,7 +147,7 @@ def demand_export(request: HttpRequest) -> HttpResponse:
     """The filtered list as the 点单 sheet: its columns first, so that the file can be edited and
     imported again (/io/), then informational columns the importer passes over with a warning."""
     from duikou.exchange_io import specs
-    from duikou.exchange_io.sheets import demands as demand_sheet
+    from duikou.orders import sheets as demand_sheet
 
     _form, qs = _filtered_demands(request)
     qs = qs.prefetch_related(

@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "duikou.people"
     label = "people"
     verbose_name = _("干部人才")
+
+    def ready(self) -> None:
+        # Its sheets for the import engine (duikou.exchange_io.specs): the engine knows no ledger.
+        from duikou.people import sheets
+
+        sheets.register()

@@ -1,4 +1,5 @@
-"""Resident ID numbers and phone numbers: normalising, checking, deriving, masking.
+"""Resident ID numbers and phone numbers: normalising, checking, deriving
+(masking: duikou.lib.masking).
 
 Pure functions (no database). Findings are (key, params) pairs like duikou.lib.checkdigits, so
 forms, the importer and the API word them; `id_messages` words them in the user's language.
@@ -49,13 +50,6 @@ def id_gender(id_number: str) -> str:
     return Gender.MALE if int(id_number[16]) % 2 else Gender.FEMALE
 
 
-def mask_id_number(id_number: str) -> str:
-    """632802********1239: the address code and the last four characters."""
-    if len(id_number) < 10:
-        return "*" * len(id_number)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
-
-
 def normalise_phone(raw: str) -> str:
     value = normalise_code(raw or "").replace("－", "-").replace("—", "-")
     if value.startswith("+86"):
@@ -67,13 +61,6 @@ def phone_problem(phone: str) -> str | None:
     if MOBILE.match(phone) or LANDLINE.match(phone):
         return None
     return _("联系电话格式不正确：应为 11 位手机号（如 138 开头）或带区号的固定电话。")
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: the first three and the last four characters."""
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from duikou.core import crypto
 from duikou.core.models import Department, Division, Organisation, Recorded
 from duikou.core.vocab import DivisionLevel, Field, Gender, PersonnelKind, Side
-from duikou.people import crypto
-from duikou.people.identity import add_months, mask_id_number, mask_phone
+from duikou.lib.masking import mask_id_number, mask_phone
+from duikou.people.identity import add_months
 from duikou.people.vocab import SHORT_TERM_MIN_MONTHS, AccessAction, AchievementKind
 
 # Ciphertext columns: in history they are kept as ciphertext and shown as "已修改" only.

@@ -27,11 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
+from simple_history.utils import bulk_create_with_history
 
 from duikou.accounts.models import User
-from duikou.core import servicekit
+from duikou.core import crypto, servicekit
 from duikou.lib.checkdigits import normalise_code
-from duikou.people import crypto, scopes
+from duikou.people import scopes
 from duikou.people.identity import (
     id_birth_date,
     id_findings,
@@ -256,6 +257,73 @@ def person_update(
     return current
 
 
+def person_build(
+    *,
+    actor: User | None,
+    id_number: str,
+    name: str,
+    employer: Any,
+    gender: str = "",
+    specialty: str | None = None,
+    phone: str | None = None,
+    id_hash: str | None = None,
+) -> Person | None:
+    """A new person for `person_create_many`, checked in memory as `person_create` checks one;
+    None when a check fails (the caller then goes through `person_upsert`, whose refusal says
+    why). `id_number` is normalised and valid (its search hash `id_hash`, when the caller has it
+    already); `employer` an organisation the caller has loaded."""
+    derived = id_gender(id_number)
+    if gender and gender != derived:
+        return None
+    clear_phone = normalise_phone(phone or "")
+    if clear_phone and phone_problem(clear_phone):
+        return None
+    person = Person(
+        created_by=actor,
+        name=name,
+        gender=gender or derived,
+        specialty=specialty or "",
+        employer=employer,
+        note="",
+        id_hash=id_hash or crypto.blind_index(id_number),
+        id_cipher=crypto.encrypt(id_number),
+        phone_cipher=crypto.encrypt(clear_phone),
+    )
+    try:
+        person.full_clean(
+            exclude=["id_hash", "id_cipher", "phone_cipher", "employer", "user", "created_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError:
+        return None
+    return person
+
+
+@transaction.atomic
+def person_create_many(
+    *,
+    actor: User | None,
+    persons: list[Person],
+    records: list[Posting] | list[TrainingPlacement],
+    reason: str,
+) -> None:
+    """Register new people with their postings or trainings (of one kind), in bulk with their
+    history: an import of thousands of people. The people come from `person_build`, the records
+    validated by the caller against the actor's scope (`scopes.can_create_posting` …)."""
+    if not persons:
+        return
+    if actor is not None and not scopes.can_create_person(actor):
+        raise PermissionDenied(_("您没有登记人员的权限。"))
+    bulk_create_with_history(persons, Person, default_user=actor, default_change_reason=reason)
+    for record in records:
+        record.person = record.person  # the person's new primary key
+    if records:
+        bulk_create_with_history(
+            records, type(records[0]), default_user=actor, default_change_reason=reason
+        )
+
+
 def person_find(id_number: str) -> Person | None:
     """The person with this ID number (found by its keyed hash), or None."""
     value = normalise_id_number(id_number)
@@ -417,6 +485,16 @@ def batch_create(*, actor: User | None, **data: Any) -> Batch:
     servicekit.apply_fields(batch, BATCH_FIELDS, data)
     servicekit.save(batch, actor=actor)
     return batch
+
+
+@transaction.atomic
+def batch_get_or_create(*, actor: User | None, number: int) -> tuple[Batch, bool]:
+    """The batch of that number, registered (number only, no dates) when it is not yet: an
+    import naming a batch the platform does not know yet. (batch, created)."""
+    batch = Batch.objects.filter(number=number).first()
+    if batch is not None:
+        return batch, False
+    return batch_create(actor=actor, number=number), True
 
 
 @transaction.atomic

@@ -6,3 +6,9 @@ class ProjectsConfig(AppConfig):
     name = "duikou.projects"
     label = "projects"
     verbose_name = _("项目资金")
+
+    def ready(self) -> None:
+        # Its sheets for the import engine (duikou.exchange_io.specs): the engine knows no ledger.
+        from duikou.projects import sheets
+
+        sheets.register()

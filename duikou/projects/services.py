@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from duikou.accounts.models import User
-from duikou.core import servicekit
+from duikou.core import bulk, servicekit
 from duikou.core.history import history_entries
 from duikou.core.vocab import (
     HEADQUARTERS_TRANSITIONS,
@@ -107,6 +108,62 @@ def project_create(*, actor: User | None, via_import: bool = False, **data: Any)
             via_import=True,
         )
     return project
+
+
+# Resolved by the caller from preloaded objects, so full_clean need not query them one by one.
+_BULK_FK_FIELDS = ["county", "implementer", "pairing_city", "annual_plan", "created_by"]
+
+
+def project_build(
+    *, actor: User | None, plans: dict[int, AnnualPlan] | None = None, **data: Any
+) -> Project:
+    """A new project for `project_create_many`, validated but not saved (ValidationError).
+
+    For an import of many rows: the relations in `data` are objects the caller has loaded, and
+    `plans` (year → AnnualPlan, all of them) links the annual plan without a query per project.
+    The permission and the county scope are checked once by `project_create_many`.
+    """
+    project = Project(created_by=actor)
+    servicekit.apply_fields(project, IMPORT_PROJECT_FIELDS, data)
+    if plans is None:
+        _link_annual_plan(project)
+    else:
+        project.annual_plan = plans.get(project.year)
+    project.full_clean(exclude=_BULK_FK_FIELDS, validate_unique=False, validate_constraints=False)
+    return project
+
+
+@transaction.atomic
+def project_create_many(
+    *, actor: User | None, projects: list[Project], reason: str
+) -> list[Project]:
+    """Create the projects `project_build` made, in bulk with their history; a project not
+    created as 储备 gets the status transition an import records (as `project_create`)."""
+    if not projects:
+        return []
+    if actor is not None:
+        if not scopes.can_create_project(actor):
+            raise PermissionDenied(_("您没有新建项目的权限。"))
+        allowed = set(scopes.project_counties(actor).values_list("pk", flat=True))
+        for project in projects:
+            if project.county_id not in allowed:
+                raise ValidationError({"county": _("所在地超出您的数据范围。")})
+    bulk_create_with_history(projects, Project, default_user=actor, default_change_reason=reason)
+    StatusTransition.objects.bulk_create(
+        [
+            StatusTransition(
+                project=p,
+                from_status=ProjectStatus.RESERVE,
+                to_status=p.status,
+                by=actor,
+                comment=_("导入时设置"),
+                via_import=True,
+            )
+            for p in projects
+            if p.status != ProjectStatus.RESERVE
+        ]
+    )
+    return projects
 
 
 @transaction.atomic
@@ -261,6 +318,32 @@ def flow_record(
     if check_balance:
         check_flow_balance(project, flow.source)
     return flow
+
+
+@transaction.atomic
+def flow_create_many(
+    *,
+    actor: User | None,
+    rows: list[tuple[int, Any, str, str, int, str, str]],
+    reason: str,
+) -> list[int]:
+    """Record many flows at once (an import): `rows` of (project id, date as the database takes
+    it, type, source, amount in 分, voucher, note), already checked by the caller — the
+    projects editable by the actor and not cancelled, the amounts above 0 (as `flow_record`).
+    The balances are left to the caller (`check_flow_balance` once every row is in place).
+    Written with multi-row INSERTs and their history rows: an import may hold 100,000 flows.
+    Returns the new primary keys in row order."""
+    if not rows:
+        return []
+    user_id = actor.pk if actor is not None else None
+    return bulk.insert_with_history(
+        MoneyFlow,
+        ["project_id", "date", "type", "source", "amount", "voucher", "note"],
+        rows,
+        user_id=user_id,
+        reason=reason,
+        constants={"created_by_id": user_id},
+    )
 
 
 @transaction.atomic

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from duikou.core import crypto
 from duikou.core.viewutils import is_htmx, page_of, xlsx_response
 from duikou.lib.xlsx import list_workbook
-from duikou.people import crypto, scopes, selectors, services
+from duikou.people import scopes, selectors, services
 from duikou.people.forms import IdLookupForm, PeopleFilterForm, ReasonForm, haixi_divisions
 from duikou.people.identity import looks_like_id_number, normalise_id_number
 from duikou.people.models import Batch, Person, Posting

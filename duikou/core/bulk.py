@@ -1,5 +1,7 @@
 """Fast inserts for big imports: rows already validated, written with multi-row INSERTs.
 
+Here (not in the import engine) so that a ledger's bulk services can use it too.
+
 Django's bulk_create spends most of its time preparing each field of each object; an import of
 100,000 flows has its values ready (integer 分, dates, codes), so this writes them directly,
 still filling every other column with its model default, and returns the new primary keys.
@@ -7,13 +9,24 @@ still filling every other column with its model default, and returns the new pri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, models, router
 from django.utils import timezone
 
-from duikou.exchange_io.engine import chunked
+CHUNK = 2000  # ids per IN (…) query: well under SQLite's variable limit
+
+
+def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+    batch = []
+    for value in values:
+        batch.append(value)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def db_for(model: type[models.Model]):

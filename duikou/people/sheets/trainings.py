@@ -4,7 +4,7 @@ Haixi staff (所在单位, a Haixi organisation: the person's employer) trained 
 organisation (培训单位). The person is found or registered by ID number (`person_upsert`); the
 people services have no training upsert, so the placement is found here by person and start
 date and written with `training_create` or `training_update` — new people in bulk after the
-same in-memory checks as the 人员 sheet (see sheets/people.py), everything else one by one
+same in-memory checks as the 人员 sheet (see people/sheets/postings.py), everything else one by one
 through the services.
 """
 
@@ -21,12 +21,12 @@ from duikou.core.vocab import Field, Side
 from duikou.exchange_io import specs
 from duikou.exchange_io.engine import Context
 from duikou.exchange_io.reader import ParsedSheet, Row
-from duikou.exchange_io.sheets.people import ORG_NAME, Line, PersonalHandler, person_columns
 from duikou.exchange_io.specs import Column
 from duikou.people import scopes
 from duikou.people import services as people_services
 from duikou.people.identity import make_id_number
 from duikou.people.models import Person, TrainingPlacement
+from duikou.people.sheets.postings import ORG_NAME, Line, PersonalHandler, person_columns
 
 
 def _max(name: str) -> int:
@@ -179,18 +179,16 @@ def export_rows(trainings: Iterable[TrainingPlacement]) -> Iterable[list]:
         ]
 
 
-SPEC = specs.register(
-    specs.SheetSpec(
-        name="培训",
-        order=50,
-        columns=COLUMNS,
-        key=("id_number", "start_date"),
-        handler=TrainingsHandler,
-        exporter=export_rows,
-        export_related=("person", "home_org", "host_org"),
-        description=gettext_lazy(
-            "跟岗培训：海西人员赴浙江跟岗培训，每行一次培训，以身份证号加开始日期识别；"
-            "身份证号和联系电话加密保存。"
-        ),
-    )
+SPEC = specs.SheetSpec(
+    name="培训",
+    order=50,
+    columns=COLUMNS,
+    key=("id_number", "start_date"),
+    handler=TrainingsHandler,
+    exporter=export_rows,
+    export_related=("person", "home_org", "host_org"),
+    description=gettext_lazy(
+        "跟岗培训：海西人员赴浙江跟岗培训，每行一次培训，以身份证号加开始日期识别；"
+        "身份证号和联系电话加密保存。"
+    ),
 )

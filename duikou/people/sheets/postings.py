@@ -1,4 +1,4 @@
-"""人员 (postings) — key: 身份证号 + 开始日期.
+"""人员 (postings) — key: 身份证号 + 开始日期; the base of every sheet of people (PersonalHandler).
 
 Rows are written through duikou.people.services: the person by ID number (`person_upsert`),
 then the posting (`posting_upsert`). To keep a big sheet fast, the rows of people new to the
@@ -31,25 +31,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
+from duikou.core import crypto
 from duikou.core.models import Department, Organisation
 from duikou.core.vocab import Field, Gender, PersonnelKind, Side
 from duikou.exchange_io import specs
-from duikou.exchange_io.engine import Context, chunked, to_json
+from duikou.exchange_io.engine import Context, chunked, error_messages, to_json
 from duikou.exchange_io.reader import ParsedSheet, Row
 from duikou.exchange_io.specs import Column
-from duikou.people import crypto, scopes, selectors
+from duikou.lib.masking import mask_id_number, mask_phone
+from duikou.people import scopes, selectors
 from duikou.people import services as people_services
 from duikou.people.identity import (
     id_findings,
-    id_gender,
     make_id_number,
-    mask_id_number,
-    mask_phone,
     normalise_id_number,
     normalise_phone,
-    phone_problem,
 )
 from duikou.people.models import Batch, Person, Posting
 
@@ -196,7 +193,9 @@ COLUMNS = [
         "批次",
         "batch",
         max_length=Batch._meta.get_field("name").max_length,
-        meaning=gettext_lazy("援青批次，如 第一批 或 1；须为系统中已登记的批次，可空白"),
+        meaning=gettext_lazy(
+            "援青批次，如 第一批 或 1；系统中还没有的批次将新建（只有序号），可空白"
+        ),
         example=None,
     ),
     Column(
@@ -372,15 +371,10 @@ class PersonalHandler(specs.SheetHandler):
             new_people.append(staged[0])
             new_records.extend(staged[1])
         if new_people:
-            bulk_create_with_history(
-                new_people, Person, default_user=ctx.actor, default_change_reason=ctx.reason
+            people_services.person_create_many(
+                actor=ctx.actor, persons=new_people, records=new_records, reason=ctx.reason
             )
             ctx.created_many(Person, (p.pk for p in new_people))
-            for record in new_records:
-                record.person = record.person  # the person's new primary key
-            bulk_create_with_history(
-                new_records, self.model, default_user=ctx.actor, default_change_reason=ctx.reason
-            )
             ctx.created_many(self.model, (r.pk for r in new_records))
             summary.created += len(new_records)
         for someone in one_by_one:
@@ -434,31 +428,10 @@ class PersonalHandler(specs.SheetHandler):
         if someone.digest is None or not self._person_allowed(ctx):
             return None
         merged = self.merge(someone, {}).values
-        id_number = someone.id_number
-        derived = id_gender(id_number)
-        if merged["gender"] and merged["gender"] != derived:
-            return None
-        phone = normalise_phone(merged["phone"] or "")
-        if phone and phone_problem(phone):
-            return None
-        person = Person(
-            created_by=ctx.actor,
-            name=merged["name"],
-            gender=merged["gender"] or derived,
-            specialty=merged["specialty"] or "",
-            employer=merged["employer"],
-            note="",
-            id_hash=someone.digest,
-            id_cipher=crypto.encrypt(id_number),
-            phone_cipher=crypto.encrypt(phone),
+        person = people_services.person_build(
+            actor=ctx.actor, id_number=someone.id_number, id_hash=someone.digest, **merged
         )
-        try:
-            person.full_clean(
-                exclude=["id_hash", "id_cipher", "phone_cipher", "employer", "user", "created_by"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError:
+        if person is None:
             return None
         records = []
         exclude = self.fk_fields()
@@ -638,17 +611,20 @@ class PostingsHandler(PersonalHandler):
 
     def __init__(self) -> None:
         super().__init__()
-        self._batches: dict[str, Batch | ValidationError | None] = {}
+        self._batches: dict[str, Batch | ValidationError] = {}  # by the cell's text
+        self._numbers: dict[int, Batch | ValidationError] = {}  # by the batch's number
 
-    def _batch(self, sheet: ParsedSheet, row: Row) -> tuple[bool, Batch | None]:
+    def _batch(self, ctx: Context, sheet: ParsedSheet, row: Row) -> tuple[bool, Batch | None]:
         text = row.values.get("batch")
         if not text:
             return True, None
         if text not in self._batches:
             try:
-                self._batches[text] = people_services.batch_resolve(text)
+                number = people_services.batch_parse(text)
             except ValidationError as exc:
                 self._batches[text] = exc
+            else:
+                self._batches[text] = self._by_number(ctx, sheet, row, number)
         found = self._batches[text]
         if isinstance(found, ValidationError):
             for message in found.messages:
@@ -656,13 +632,41 @@ class PostingsHandler(PersonalHandler):
             return False, None
         return True, found
 
+    def _by_number(
+        self, ctx: Context, sheet: ParsedSheet, row: Row, number: int
+    ) -> Batch | ValidationError:
+        """The batch of that number; one the platform does not know yet is registered (its
+        number only) and listed as a warning on the first row naming it, like organisations."""
+        if number not in self._numbers:
+            try:
+                batch, created = people_services.batch_get_or_create(actor=ctx.actor, number=number)
+            except (ValidationError, PermissionDenied) as exc:
+                name = Batch(number=number)
+                self._numbers[number] = ValidationError(
+                    [
+                        _("无法新建批次“%(n)s”：%(m)s") % {"n": name, "m": m}
+                        for m in error_messages(exc)
+                    ]
+                )
+            else:
+                if created:
+                    ctx.created(batch)
+                    ctx.stamp_history(Batch, batch.pk)
+                    sheet.warn(
+                        row,
+                        "batch",
+                        _("新建批次“%(n)s”（系统中没有该批次）。") % {"n": batch},
+                    )
+                self._numbers[number] = batch
+        return self._numbers[number]
+
     def resolve(self, ctx: Context, sheet: ParsedSheet, row: Row, present: list[str]):
         v = row.values
         sending = ctx.orgs.resolve(
             sheet, row, "sending_org", side=Side.SUPPORTING, city=v.get("pairing_city")
         )
         host = ctx.orgs.resolve(sheet, row, "host_org", side=Side.AIDED)
-        ok, batch = self._batch(sheet, row)
+        ok, batch = self._batch(ctx, sheet, row)
         if not ok or sending is None or host is None or row.bad:
             return None
         department = None
@@ -711,24 +715,22 @@ def export_rows(postings: Iterable[Posting]) -> Iterable[list]:
     yield from selectors.sheet_rows(postings, personal=True, unmasked=False)
 
 
-SPEC = specs.register(
-    specs.SheetSpec(
-        name="人员",
-        order=40,
-        columns=COLUMNS,
-        key=("id_number", "start_date"),
-        handler=PostingsHandler,
-        exporter=export_rows,
-        export_related=(
-            "person",
-            "batch",
-            "sending_org",
-            "pairing_city",
-            "host_org",
-            "host_department",
-        ),
-        description=gettext_lazy(
-            "援青人员派驻：每行一段派驻，以身份证号加开始日期识别；身份证号和联系电话加密保存。"
-        ),
-    )
+SPEC = specs.SheetSpec(
+    name="人员",
+    order=40,
+    columns=COLUMNS,
+    key=("id_number", "start_date"),
+    handler=PostingsHandler,
+    exporter=export_rows,
+    export_related=(
+        "person",
+        "batch",
+        "sending_org",
+        "pairing_city",
+        "host_org",
+        "host_department",
+    ),
+    description=gettext_lazy(
+        "援青人员派驻：每行一段派驻，以身份证号加开始日期识别；身份证号和联系电话加密保存。"
+    ),
 )

@@ -1,5 +1,8 @@
 """Personal data at rest: Fernet ciphertext, and a keyed hash to find a record by its value.
 
+Used by the people ledger (ID numbers, phones) and by the import engine (uploads holding
+personal data are stored sealed under the same key).
+
 The key comes from the environment variable DUIKOU_FIELD_KEY (one or more Fernet keys,
 comma-separated, newest first: MultiFernet decrypts with any and encrypts with the first), or
 is generated once into the data dir file `field_key`, readable by its owner only, like the
@@ -32,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 ENV_VAR = "DUIKOU_FIELD_KEY"
 KEY_FILE = "field_key"
+# Part of the hash derivation: changing it would change every stored search hash.
 INDEX_INFO = b"duikou/people/search-index/v1"
 UNREADABLE = "\u2014"  # shown instead of a value that no configured key decrypts
 

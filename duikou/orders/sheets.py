@@ -1,4 +1,5 @@
-"""点单 (demands) — key: 需求单位 + 所需专业 + 服务方式 + 最早开始.
+"""The orders ledger's sheet 点单 (demands) — key: 需求单位 + 所需专业 + 服务方式 + 最早开始 — and
+how the import engine undoes it. Registered from OrdersConfig.ready().
 
 A county team or the headquarters collects a quarter's orders from the hospitals and schools in
 one sheet. Every row is written through duikou.orders.services (`demand_create`,
@@ -32,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from duikou.accounts.models import User
 from duikou.core.models import Organisation
 from duikou.core.vocab import Side
 from duikou.exchange_io import specs
@@ -40,7 +42,7 @@ from duikou.exchange_io.reader import ParsedSheet, Row
 from duikou.exchange_io.specs import Column
 from duikou.orders import scopes, skills
 from duikou.orders import services as order_services
-from duikou.orders.models import Demand, DemandStatus, ServiceKind
+from duikou.orders.models import Demand, DemandStatus, ServiceKind, Visit
 from duikou.people.models import Person
 
 SHEET = "点单"
@@ -519,18 +521,46 @@ def export_rows(demands: Iterable[Demand]) -> Iterable[list]:
         ]
 
 
-SPEC = specs.register(
-    specs.SheetSpec(
-        name=SHEET,
-        order=60,
-        columns=COLUMNS,
-        key=KEY,
-        handler=DemandsHandler,
-        exporter=export_rows,
-        export_related=("organisation",),
-        description=gettext_lazy(
-            "点单：海西医院、学校提出的专家服务需求，每行一条，以需求单位、所需专业、服务方式和"
-            "最早开始识别；已安排的需求不能通过导入修改。"
-        ),
-    )
+SPEC = specs.SheetSpec(
+    name=SHEET,
+    order=60,
+    columns=COLUMNS,
+    key=KEY,
+    handler=DemandsHandler,
+    exporter=export_rows,
+    export_related=("organisation",),
+    description=gettext_lazy(
+        "点单：海西医院、学校提出的专家服务需求，每行一条，以需求单位、所需专业、服务方式和"
+        "最早开始识别；已安排的需求不能通过导入修改。"
+    ),
 )
+
+
+# Undo ------------------------------------------------------------------------------------
+
+
+class DemandsUndo(specs.UndoHooks):
+    order = 60
+    delete_order = ("orders.demand",)
+
+    def dependants(self, created: dict[str, set[int]]) -> list[str]:
+        """What refers to the demands a batch created: visits booked for them."""
+        problems = []
+        for chunk in chunked(created.get("orders.demand", set())):
+            for v in Visit.objects.filter(demand_id__in=chunk).select_related(
+                "demand__organisation", "expert"
+            )[:5]:
+                problems.append(
+                    _("导入的需求“%(d)s”之后已安排了专家服务（%(e)s，%(s)s 起）。")
+                    % {"d": v.demand, "e": v.expert.name, "s": v.start_date.isoformat()}
+                )
+        return problems
+
+    def restore(self, label: str, obj: Any, before: dict[str, Any], *, actor: User | None) -> None:
+        order_services.demand_update(actor=actor, demand=obj, **before)
+
+
+def register() -> None:
+    """Called from OrdersConfig.ready()."""
+    specs.register(SPEC)
+    specs.register_undo(DemandsUndo)

@@ -1,19 +1,28 @@
-"""结对 (pairings) — key: 结对类型 + 支援方单位 + 受援方单位 + 受援科室."""
+"""The core registry's sheet 结对 (pairings, key 结对类型 + 支援方单位 + 受援方单位 + 受援科室), and
+how the import engine undoes the pairings, organisations and departments an import wrote.
+
+Organisations and departments are created by the engine's resolver (engine.OrgResolver) for
+any sheet; what came to depend on them is asked of every ledger (each names its own records
+that refer to them), and they are deleted last. Registered from CoreConfig.ready().
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from duikou.accounts.models import User
 from duikou.core import services as core_services
 from duikou.core.models import Department, Organisation, Pairing
 from duikou.core.vocab import PairingKind, Side
 from duikou.exchange_io import specs
-from duikou.exchange_io.engine import Context, to_json
+from duikou.exchange_io.engine import Context, chunked, elsewhere, to_json
 from duikou.exchange_io.reader import ParsedSheet
 from duikou.exchange_io.specs import Column
 
@@ -144,7 +153,7 @@ class PairingsHandler(specs.SheetHandler):
             summary.updated += 1
 
 
-def export_rows(pairings: Iterable[Pairing]) -> Iterable[list]:
+def export_pairings(pairings: Iterable[Pairing]) -> Iterable[list]:
     for p in pairings:
         yield [
             p.kind,
@@ -157,17 +166,72 @@ def export_rows(pairings: Iterable[Pairing]) -> Iterable[list]:
         ]
 
 
-SPEC = specs.register(
-    specs.SheetSpec(
-        name="结对",
-        order=30,
-        columns=COLUMNS,
-        key=("kind", "zhejiang_org", "haixi_org", "haixi_department"),
-        handler=PairingsHandler,
-        exporter=export_rows,
-        export_related=("zhejiang_org", "haixi_org", "haixi_department"),
-        description=gettext_lazy(
-            "结对关系：每行一个结对，以结对类型、支援方单位、受援方单位和受援科室识别。"
-        ),
-    )
+PAIRINGS = specs.SheetSpec(
+    name="结对",
+    order=30,
+    columns=COLUMNS,
+    key=("kind", "zhejiang_org", "haixi_org", "haixi_department"),
+    handler=PairingsHandler,
+    exporter=export_pairings,
+    export_related=("zhejiang_org", "haixi_org", "haixi_department"),
+    description=gettext_lazy(
+        "结对关系：每行一个结对，以结对类型、支援方单位、受援方单位和受援科室识别。"
+    ),
 )
+
+
+# Undo ------------------------------------------------------------------------------------
+
+
+class OrganisationsUndo(specs.UndoHooks):
+    """Organisations and departments any sheet created (first asked, last deleted)."""
+
+    order = 0
+    delete_order = ("core.department", "core.organisation")
+
+    def dependants(self, created: dict[str, set[int]]) -> list[str]:
+        problems = []
+        pairings = created.get("core.pairing", set())
+        departments = created.get("core.department", set())
+        for chunk in chunked(departments):
+            for p in elsewhere(
+                Pairing.objects.filter(haixi_department_id__in=chunk).select_related(
+                    "zhejiang_org", "haixi_org", "haixi_department"
+                ),
+                pairings,
+            ):
+                problems.append(_("导入新增的科室已用于其他结对：%(p)s。") % {"p": p})
+        for chunk in chunked(created.get("core.organisation", set())):
+            for p in elsewhere(
+                Pairing.objects.filter(
+                    Q(zhejiang_org_id__in=chunk) | Q(haixi_org_id__in=chunk)
+                ).select_related("zhejiang_org", "haixi_org", "haixi_department"),
+                pairings,
+            ):
+                problems.append(_("导入新建的单位已用于其他结对：%(p)s。") % {"p": p})
+            for d in elsewhere(
+                Department.objects.filter(organisation_id__in=chunk).select_related("organisation"),
+                departments,
+            ):
+                problems.append(
+                    _("导入新建的单位“%(o)s”之后又添加了科室“%(d)s”。")
+                    % {"o": d.organisation.name, "d": d.name}
+                )
+            for u in User.objects.filter(organisation_id__in=chunk)[:5]:
+                problems.append(_("导入新建的单位已有用户“%(u)s”。") % {"u": u})
+        return problems
+
+
+class PairingsUndo(specs.UndoHooks):
+    order = 30
+    delete_order = ("core.pairing",)
+
+    def restore(self, label: str, obj: Any, before: dict[str, Any], *, actor: User | None) -> None:
+        core_services.pairing_update(actor=actor, pairing=obj, **before)
+
+
+def register() -> None:
+    """Called from CoreConfig.ready()."""
+    specs.register(PAIRINGS)
+    specs.register_undo(OrganisationsUndo)
+    specs.register_undo(PairingsUndo)
