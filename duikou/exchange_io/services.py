@@ -19,11 +19,13 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import Role, User
 from duikou.core import crypto
+from duikou.core.bulk import chunked
 from duikou.exchange_io import cells, engine, reader, specs
 from duikou.exchange_io.models import ImportBatch, ImportChange
 from duikou.exchange_io.report import ImportResult, error_workbook
@@ -142,12 +144,12 @@ def unseal(data: bytes) -> bytes:
     return base64.b64decode(text)
 
 
-def is_sealed(field) -> bool:
+def is_sealed(field: FieldFile) -> bool:
     with field.open("rb") as fh:
         return fh.read(len(SEALED)) == SEALED
 
 
-def stored_bytes(field) -> bytes:
+def stored_bytes(field: FieldFile) -> bytes:
     """A stored file's clear content."""
     with field.open("rb") as fh:
         return unseal(fh.read())
@@ -297,9 +299,9 @@ def _later_changes(batch: ImportBatch, ids: dict[str, set[int]]) -> list[str]:
     problems = []
     for label, pks in ids.items():
         model = apps.get_model(label)
-        history = model.history.model  # type: ignore[attr-defined]
+        history = model.history.model
         mark = int(batch.history_marks.get(label, 0))
-        for chunk in engine.chunked(pks):
+        for chunk in chunked(pks):
             newer = (
                 history.objects.filter(id__in=chunk, history_id__gt=mark)
                 .select_related("history_user")
@@ -323,19 +325,26 @@ def _from_json(model: type[models.Model], name: str, value: Any) -> Any:
     field = model._meta.get_field(name)
     if value is None:
         return None
-    if field.many_to_many:  # kept as a list of ids (a demand's preferred experts)
-        return list(field.related_model._default_manager.filter(pk__in=value))
-    if field.is_relation:
-        return field.related_model._default_manager.get(pk=value)
+    related = field.related_model
+    if (
+        field.many_to_many and isinstance(related, type) and issubclass(related, models.Model)
+    ):  # a list of ids (preferred experts)
+        return list(related._default_manager.filter(pk__in=value))
+    if field.is_relation and isinstance(related, type) and issubclass(related, models.Model):
+        return related._default_manager.get(pk=value)
     if isinstance(field, models.DateField):
         return dt.date.fromisoformat(value)
-    if field.get_internal_type() == "BigIntegerField" and isinstance(value, str):
+    if (
+        isinstance(field, models.Field)
+        and field.get_internal_type() == "BigIntegerField"
+        and isinstance(value, str)
+    ):
         return Decimal(value)  # MoneyField: yuan as text
     return value
 
 
 def _stamp(label: str, pk: int, reason: str, actor: User | None) -> None:
-    history = apps.get_model(label).history.model  # type: ignore[attr-defined]
+    history = apps.get_model(label).history.model
     newest = history.objects.filter(id=pk).order_by("-history_id").values("history_id")[:1]
     history.objects.filter(history_id__in=newest).update(
         history_change_reason=reason, history_user=actor
@@ -388,7 +397,9 @@ def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
             owner = _hooks_for(hooks, label)
             model = apps.get_model(label)
             for change in changes:
-                data = {name: _from_json(model, name, v) for name, v in change.before.items()}
+                data = {
+                    name: _from_json(model, name, v) for name, v in (change.before or {}).items()
+                }
                 obj = model._default_manager.get(pk=change.object_id)
                 try:
                     owner.restore(label, obj, data, actor=actor)
@@ -402,7 +413,7 @@ def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
             for label in h.delete_order:
                 model = apps.get_model(label)
                 pks = h.deletable(label, created.get(label, set()))
-                for chunk in engine.chunked(pks):
+                for chunk in chunked(pks):
                     for obj in model._default_manager.filter(pk__in=chunk):
                         obj._history_user = actor
                         obj._change_reason = reason

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from duikou.accounts.models import User
 from duikou.core import servicekit
 from duikou.core.models import Organisation
-from duikou.core.vocab import Field, Side
+from duikou.core.vocab import DEMAND_ORG_KINDS, Field, Side
 from duikou.orders import scopes, skills
 from duikou.orders.models import Demand, DemandStatus, Visit, VisitStatus
 from duikou.people.models import Achievement, Person
@@ -79,7 +79,7 @@ def _check_demand(
     errors: dict[str, list] = {}
     if organisation is None:
         errors["organisation"] = [_("请选择需求单位。")]
-    elif organisation.side != Side.AIDED or organisation.kind not in scopes.DEMAND_ORG_KINDS:
+    elif organisation.side != Side.AIDED or organisation.kind not in DEMAND_ORG_KINDS:
         errors["organisation"] = [
             _("“%(org)s”不是海西（受援方）的医院或学校，不能提交服务需求。")
             % {"org": organisation.name}

@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from duikou.accounts.models import User
 from duikou.core import crypto, servicekit
+from duikou.core.models import Organisation
 from duikou.lib.checkdigits import normalise_code
 from duikou.people import scopes
 from duikou.people.identity import (
@@ -184,7 +185,7 @@ def person_create(
     actor: User | None,
     id_number: str,
     name: str,
-    employer,
+    employer: Organisation,
     gender: str = "",
     phone: str = "",
     birth_date: dt.date | None = None,
@@ -338,7 +339,7 @@ def person_upsert(
     actor: User | None,
     id_number: str,
     name: str,
-    employer,
+    employer: Organisation,
     gender: str = "",
     phone: str | None = None,
     specialty: str | None = None,
@@ -615,7 +616,7 @@ def achievement_create(
     actor: User | None,
     posting: Posting | None = None,
     person: Person | None = None,
-    host_org=None,
+    host_org: Organisation | None = None,
     **data: Any,
 ) -> Achievement:
     """Record an achievement of a posting (or, for the headquarters, of a person and host)."""
@@ -688,7 +689,7 @@ def visit_budget_set(*, actor: User | None, person: Person, days: int | None) ->
 def availability_delete(*, actor: User | None, window: AvailabilityWindow) -> None:
     if actor is not None and not scopes.can_edit_availability(actor, window.person):
         raise PermissionDenied(_("只能修改本人的可出诊时间。"))
-    window._history_user = actor
+    servicekit.stamp(window, actor=actor)
     window.delete()
 
 

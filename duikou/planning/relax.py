@@ -45,7 +45,7 @@ def solve_relaxation(
     stopper: Stopper | None = None,
 ) -> Relaxation | None:
     """Solve the linear relaxation; None if GLOP is unavailable, stopped or out of time."""
-    from ortools.linear_solver import pywraplp  # type: ignore[import-untyped]
+    from ortools.linear_solver import pywraplp
 
     t0 = time.monotonic()
     inst = prob.inst

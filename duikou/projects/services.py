@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -71,7 +72,7 @@ class ConcurrentEditError(ValidationError):
         )
 
 
-def _fen(value) -> int:
+def _fen(value: Decimal | int | str) -> int:
     return int(Decimal(value) * 100)
 
 
@@ -381,7 +382,7 @@ def progress_report_create(
     date: dt.date,
     progress: int,
     text: str,
-    photos: list[UploadedFile] = (),
+    photos: Sequence[UploadedFile] = (),
 ) -> ProgressReport:
     if actor is not None and not scopes.can_report_progress(actor, project):
         raise PermissionDenied(_("您没有为该项目填报进度的权限。"))
