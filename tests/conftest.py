@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 import pytest
+from django.utils import translation
 
 from duikou.accounts.models import Role, User
 from duikou.core import services
@@ -133,6 +134,13 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread; each test
+    # starts from the default (settings.LANGUAGE_CODE), whatever ran before it on its worker.
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
