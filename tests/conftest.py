@@ -5,8 +5,12 @@ test names the one who must not.
 """
 
 import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
+from django.utils import translation
 
 from duikou.accounts.models import Role, User
 from duikou.core import services
@@ -133,6 +137,174 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread; each test
+    # starts from the default (settings.LANGUAGE_CODE), whatever ran before it on its worker.
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher (test_accounts checks it); tests hash with MD5 for speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The demo, loaded once per test session (per xdist worker) ---------------------------------
+#
+# tests/test_demo.py, test_projects_demo.py, test_people_demo.py and test_orders_demo.py check
+# the demo programme, which takes tens of seconds to load. They form one xdist group ("demo",
+# run by one worker under --dist loadgroup) and run one after the other, the orders module
+# last; the demo is loaded once, in a transaction left open over those modules and rolled back
+# after the last of them, before any other test runs. Each test still runs in its own savepoint
+# (pytest-django's ``db``), so a test that loads the demo again or changes it leaves nothing.
+#
+# Two stages, as the modules loaded them before:
+#   "base"   - load_demo() without its orders part (a planner run), which test_demo,
+#              test_projects_demo and test_people_demo check, load_orders_demo patched out;
+#   "orders" - the orders part loaded on top of it in a savepoint, timed on its own, for
+#              test_orders_demo.
+
+DEMO_GROUP = "demo"
+# load_demo() calls it last; patched out for the "base" stage.
+ORDERS_PART = "duikou.orders.demo.load_orders_demo"
+DEMO_MODULE_ORDER = ["test_demo", "test_projects_demo", "test_people_demo", "test_orders_demo"]
+
+
+def _demo_module(item) -> str | None:
+    marker = item.get_closest_marker("xdist_group") if hasattr(item, "module") else None
+    if marker is None or DEMO_GROUP not in marker.args + tuple(marker.kwargs.values()):
+        return None
+    return item.module.__name__.rsplit(".", 1)[-1]
+
+
+def pytest_collection_modifyitems(config, items):
+    """The demo modules together, first and in DEMO_MODULE_ORDER: one load serves them all."""
+
+    def rank(item):
+        module = _demo_module(item)
+        if module is None:
+            return len(DEMO_MODULE_ORDER)
+        return DEMO_MODULE_ORDER.index(module) if module in DEMO_MODULE_ORDER else 0
+
+    items[:] = sorted(items, key=rank)  # a stable sort: each module keeps its order
+
+
+class SharedDemo:
+    """The demo's open transaction and its two stages; see above."""
+
+    def __init__(self, django_db_blocker):
+        self.blocker = django_db_blocker
+        self.base_stack: ExitStack | None = None
+        self.orders_stack: ExitStack | None = None
+        self.unpatch_orders: pytest.MonkeyPatch | None = None
+        self.signins: list[dict] = []
+        self.orders: dict = {}
+
+    def base(self, load_demo: Callable[[], list[dict]]) -> list[dict]:
+        """The demo without its orders part, loaded by load_demo; returns the sign-ins."""
+        self._close_orders()
+        if self.base_stack is None:
+            from django.db import transaction
+            from django.test import override_settings
+
+            from duikou.people import crypto
+            from tests.test_people_common import TEST_KEY
+
+            stack = ExitStack()
+            self.base_stack = stack
+            mp = stack.enter_context(pytest.MonkeyPatch.context())
+            mp.setenv(crypto.ENV_VAR, TEST_KEY)
+            crypto.reset_cache()
+            stack.callback(crypto.reset_cache)
+            stack.enter_context(self.blocker.unblock())
+            stack.enter_context(
+                override_settings(
+                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+                )
+            )
+            stack.enter_context(transaction.atomic())
+            stack.callback(transaction.set_rollback, True)
+            self._patch_orders_out()
+            try:
+                self.signins = load_demo()
+            except BaseException:
+                self.close()
+                raise
+        elif self.unpatch_orders is None:  # back from the "orders" stage
+            self._patch_orders_out()
+        return self.signins
+
+    def with_orders(
+        self, load_demo: Callable[[], list[dict]], load_orders_demo: Callable[[], dict]
+    ) -> dict:
+        """The whole demo, its orders part (load_orders_demo, called once the patch that
+        keeps it out is undone) loaded and timed on its own: {"seconds", "stats"}."""
+        if self.orders_stack is None:
+            from django.db import transaction
+
+            from duikou.orders.models import Demand, PlanningRun, Visit
+            from duikou.people.models import AvailabilityWindow
+
+            self.base(load_demo)
+            assert self.unpatch_orders is not None
+            self.unpatch_orders.undo()
+            self.unpatch_orders = None
+            stack = ExitStack()
+            self.orders_stack = stack
+            stack.enter_context(transaction.atomic())
+            stack.callback(transaction.set_rollback, True)
+            # As if the whole demo were loaded and its orders records taken out: the people
+            # demo's two windows of 李静 stay.
+            Visit.objects.all().delete()
+            PlanningRun.objects.all().delete()
+            Demand.objects.all().delete()
+            li_people_demo = {dt.date(2026, 12, 14), dt.date(2027, 5, 3)}
+            AvailabilityWindow.objects.exclude(start_date__in=li_people_demo).delete()
+            started = time.monotonic()
+            try:
+                stats = load_orders_demo()
+            except BaseException:
+                self.close()
+                raise
+            self.orders = {"seconds": time.monotonic() - started, "stats": stats}
+        return self.orders
+
+    def _patch_orders_out(self) -> None:
+        self.unpatch_orders = pytest.MonkeyPatch()
+        self.unpatch_orders.setattr(ORDERS_PART, lambda **kwargs: None)
+
+    def _close_orders(self) -> None:
+        if self.orders_stack is not None:
+            stack, self.orders_stack, self.orders = self.orders_stack, None, {}
+            stack.close()
+
+    def close(self) -> None:
+        self._close_orders()
+        if self.unpatch_orders is not None:
+            self.unpatch_orders.undo()
+            self.unpatch_orders = None
+        if self.base_stack is not None:
+            stack, self.base_stack, self.signins = self.base_stack, None, []
+            stack.close()
+
+
+_shared_demo: SharedDemo | None = None
+
+
+@pytest.fixture(scope="session")
+def shared_demo(django_db_setup, django_db_blocker) -> Iterator[SharedDemo]:
+    """The session's demo: ``shared_demo.base(load_demo)`` or ``.with_orders(...)``."""
+    global _shared_demo
+    _shared_demo = SharedDemo(django_db_blocker)
+    yield _shared_demo
+    _shared_demo.close()
+    _shared_demo = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # After the last demo test, roll the demo back before the next test (of another module).
+    result = yield
+    if _shared_demo is not None and (nextitem is None or _demo_module(nextitem) is None):
+        _shared_demo.close()
+    return result

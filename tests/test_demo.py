@@ -4,8 +4,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from duikou.accounts.models import User
 from duikou.core.models import Department, Division, Organisation, Pairing
@@ -28,17 +26,15 @@ def _counts() -> dict[str, int]:
     }
 
 
+pytestmark = [pytest.mark.xdist_group("demo"), pytest.mark.slow]
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module and rolled back after it (it takes seconds).
-    The orders part (a planner run) is left out here: tests/test_orders_demo.py loads it."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("duikou.orders.demo.load_orders_demo", lambda **kwargs: None)
-        with django_db_blocker.unblock(), fast, transaction.atomic():
-            signins = load_demo()
-            yield signins
-            transaction.set_rollback(True)
+def demo(shared_demo):
+    """The demo without its orders part (a planner run that tests/test_orders_demo.py checks),
+    loaded once per session for the demo modules and rolled back after them (tests/conftest.py);
+    each test runs in a savepoint."""
+    return shared_demo.base(load_demo)
 
 
 @pytest.mark.django_db

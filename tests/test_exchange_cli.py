@@ -128,6 +128,7 @@ def _duikou(*args, cwd):
     )
 
 
+@pytest.mark.slow
 def test_the_console_command_exits_2_on_bad_usage(tmp_path):
     missing = _duikou("import", str(tmp_path / "missing.xlsx"), cwd=tmp_path)
     assert missing.returncode == 2, missing.stderr

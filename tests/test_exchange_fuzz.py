@@ -117,6 +117,7 @@ def rows(header, max_size):
 counter = itertools.count()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=50,
     deadline=None,

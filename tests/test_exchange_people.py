@@ -359,6 +359,7 @@ def test_an_export_unmasked_by_headquarters_reimports_unchanged(reg, tmp_path, c
 # 2,000 rows -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_2000_rows_import_in_seconds_and_again_change_nothing(reg, tmp_path, capsys):
     rows = many_rows(spread(reg))
     path = people_book(tmp_path, *rows)
@@ -385,6 +386,7 @@ def test_2000_rows_import_in_seconds_and_again_change_nothing(reg, tmp_path, cap
     assert took < 20 and took_again < 10
 
 
+@pytest.mark.slow
 def test_one_bad_id_number_among_2000_rows_fails_the_workbook_and_marks_its_cell(reg, tmp_path):
     rows = many_rows(spread(reg))
     clear = rows[1234][1]

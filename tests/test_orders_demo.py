@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import time
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from duikou.accounts.models import User
 from duikou.core import crypto
@@ -22,7 +19,6 @@ from duikou.people.models import AvailabilityWindow
 from duikou.planning.instance import parse_instance
 from duikou.planning.validator import check
 from duikou.reports import figures
-from tests.test_people_common import TEST_KEY
 
 D = dt.date
 Q4 = orders_demo.Q4
@@ -30,30 +26,21 @@ TODAY = orders_demo.DELIVERED_BEFORE
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo, loaded once for this module and rolled back after it; the orders part
-    timed on its own (it is loaded last, so reloading it after deleting its records is the
-    same load)."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(crypto.ENV_VAR, TEST_KEY)
-        crypto.reset_cache()
-        with django_db_blocker.unblock(), fast, transaction.atomic():
-            load_demo()
-            # Time the orders part alone: take its records out and load it again.
-            Visit.objects.all().delete()
-            PlanningRun.objects.all().delete()
-            Demand.objects.all().delete()
-            li_people_demo = {D(2026, 12, 14), D(2027, 5, 3)}
-            AvailabilityWindow.objects.exclude(start_date__in=li_people_demo).delete()
-            started = time.monotonic()
-            stats = orders_demo.load_orders_demo()
-            yield {"seconds": time.monotonic() - started, "stats": stats}
-            transaction.set_rollback(True)
-        crypto.reset_cache()
+def demo(shared_demo):
+    """The whole demo, loaded once per session for the demo modules and rolled back after them
+    (tests/conftest.py); the orders part loaded last and timed on its own (as if its records
+    were taken out of the whole demo and loaded again: the same load); each test runs in a
+    savepoint."""
+    # Looked up when called: the demo's "base" stage patches load_orders_demo out.
+    return shared_demo.with_orders(load_demo, lambda: orders_demo.load_orders_demo())
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo"),
+    pytest.mark.xdist_group("demo"),
+    pytest.mark.slow,
+]
 
 
 def _run() -> PlanningRun:

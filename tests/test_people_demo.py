@@ -23,7 +23,12 @@ from duikou.people.models import (
 from duikou.reports import figures
 from tests.test_people_common import field_key  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("field_key")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("field_key"),
+    pytest.mark.xdist_group("demo"),
+    pytest.mark.slow,
+]
 
 DEMO_TODAY = dt.date(2026, 11, 29)
 
@@ -40,12 +45,16 @@ def _counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture
-def demo(db, monkeypatch):
+@pytest.fixture(scope="module")
+def demo_loaded(shared_demo):
     # The people demo on its own: the orders demo (loaded after it) adds availability windows
-    # and visits that tests/test_orders_demo.py checks.
-    monkeypatch.setattr("duikou.orders.demo.load_orders_demo", lambda **kwargs: None)
-    load_demo()
+    # and visits that tests/test_orders_demo.py checks. Loaded once per session for the demo
+    # modules (tests/conftest.py); each test runs in a savepoint.
+    shared_demo.base(load_demo)
+
+
+@pytest.fixture
+def demo(demo_loaded, db):
     started = time.monotonic()
     load_people_demo()
     return time.monotonic() - started

@@ -168,6 +168,7 @@ def test_the_module_entry_point_refuses_a_malformed_instance(tmp_path):
     assert "Traceback" not in out.stderr
 
 
+@pytest.mark.slow
 def test_the_cli_writes_a_valid_plan_within_the_time_limit(tmp_path):
     path = write(tmp_path, "medium.json", synthetic())
     plan_path = str(tmp_path / "plan.json")
@@ -199,6 +200,7 @@ def test_the_cli_solves_small_1_to_optimality(tmp_path):
     assert "score=92020 " in out.stdout and "optimal=yes" in out.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_ctrl_c_stops_cleanly_with_the_best_plan(tmp_path):
     path = write(tmp_path, "medium.json", synthetic(seed=2))

@@ -233,6 +233,7 @@ def test_the_planner_is_optimal_on_the_small_public_instances(name):
     assert res.optimal and res.bound == res.score.score
 
 
+@pytest.mark.slow
 def test_the_planning_package_does_not_import_django():
     code = (
         "import sys, duikou.planning, duikou.planning.cli, duikou.planning.solver, "

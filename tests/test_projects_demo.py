@@ -6,7 +6,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.db import transaction
 from django.db.models import Sum
 
 from duikou.core.vocab import FlowType, FundingSource, ProjectCategory, ProjectStatus
@@ -33,18 +32,19 @@ F26 = [
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module and rolled back after it (without the orders
-    part, a planner run that tests/test_orders_demo.py checks)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("duikou.orders.demo.load_orders_demo", lambda **kwargs: None)
-        with django_db_blocker.unblock(), transaction.atomic():
-            load_demo()
-            yield
-            transaction.set_rollback(True)
+def demo(shared_demo):
+    """The demo without its orders part (a planner run that tests/test_orders_demo.py checks),
+    loaded once per session for the demo modules and rolled back after them (tests/conftest.py);
+    each test runs in a savepoint."""
+    shared_demo.base(load_demo)
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo"),
+    pytest.mark.xdist_group("demo"),
+    pytest.mark.slow,
+]
 
 
 def _counts() -> dict[str, int]:
