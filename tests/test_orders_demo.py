@@ -10,7 +10,6 @@ import itertools
 import pytest
 
 from duikou.accounts.models import User
-from duikou.core import crypto
 from duikou.demo.loader import load_demo
 from duikou.orders import demo as orders_demo
 from duikou.orders import planning_data, scopes
