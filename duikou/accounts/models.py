@@ -32,6 +32,11 @@ class User(AbstractUser):
         related_name="county_users",
         help_text=_("前方工作组：其负责的海西县级单位"),
     )
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("由管理员设置或重置的密码：下次登录后须先修改密码才能使用平台"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -65,3 +70,43 @@ class User(AbstractUser):
     @property
     def sees_personal_data(self) -> bool:
         return self.role != Role.VIEWER
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event: a sign-in (success or failure), a lock, an unlock, a
+    password change, a second factor enrolled or removed. Written beside the 'duikou.security'
+    log line, so headquarters can read them on /accounts/security/ and in the admin."""
+
+    class Kind(models.TextChoices):
+        SIGNIN_OK = "signin_ok", _("登录成功")
+        SIGNIN_FAILED = "signin_failed", _("登录失败")
+        TOKEN_FAILED = "token_failed", _("动态口令错误")
+        LOCKED = "locked", _("锁定")
+        UNLOCKED = "unlocked", _("解锁")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        PASSWORD_SET = "password_set", _("管理员设置密码")
+        TOTP_ENROLLED = "totp_enrolled", _("启用动态口令")
+        TOTP_REMOVED = "totp_removed", _("停用动态口令")
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("事件"), max_length=20, choices=Kind.choices)
+    # The username as typed (it may name no account: failures are kept all the same).
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("安全事件")
+        verbose_name_plural = _("安全事件")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

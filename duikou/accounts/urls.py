@@ -1,19 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from duikou.accounts.forms import SignInForm
+from duikou.accounts import signin, views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", signin.SignInView.as_view(), name="login"),
+    path("login/token/", signin.login_token, name="login_token"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("security/", views.security, name="security"),
+    path("security/unlock/", views.unlock, name="unlock"),
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,10 @@ from duikou.core.vocab import OrgKind, PairingKind, Side
 from duikou.lib.checkdigits import USCC_CHARSET, make_uscc
 
 DEMO_PASSWORD = "duikou2023"
+# Shown instead of a password for a demo user that already existed (its password is kept).
+KEPT_PASSWORD = "（原密码不变）"
+# The demo's sign-ins: a database whose users are all among these may be a demo database.
+DEMO_USERNAMES = frozenset({"hq", "dulan", "wulan", "liaison", "doctor", "viewer"})
 
 SUP = Side.SUPPORTING
 AID = Side.AIDED
@@ -299,8 +304,11 @@ def credit_code_for(org: Org, taken: set[str]) -> str:
 
 
 class _Loader:
-    def __init__(self, stdout=None) -> None:
+    def __init__(self, stdout=None, *, demo_database: bool = True) -> None:
         self.stdout = stdout
+        # On a database that is not a demo one (`duikou demo --force`), the public demo password
+        # is never set and existing users are never touched.
+        self.demo_database = demo_database
         self.stats: dict[str, Counter] = {}
         self.divisions = {d.code: d for d in Division.objects.all()}
         self.orgs: dict[str, Organisation] = {}
@@ -527,11 +535,11 @@ class _Loader:
         out = []
         with translation.override("zh-hans"):
             for username, full_name, role, org, counties, admin, scope in specs:
-                _user(username, full_name, role, org, counties, admin, self)
+                _, password = _demo_user(username, full_name, role, org, counties, admin, self)
                 out.append(
                     {
                         "username": username,
-                        "password": DEMO_PASSWORD,
+                        "password": password,
                         "role": str(role.label),
                         "scope": scope,
                         "full_name": full_name,
@@ -556,7 +564,7 @@ def _clean_department_name(name: str) -> str:
     return name.split(" (")[0].strip()
 
 
-def _user(
+def _demo_user(
     username: str,
     full_name: str,
     role: str,
@@ -564,7 +572,14 @@ def _user(
     counties: list[Division],
     admin: bool,
     loader: _Loader,
-) -> User:
+) -> tuple[User, str]:
+    """The demo user and the password to show for it.
+
+    A new user gets the public demo password on a demo database, else a random one it must
+    change at first sign-in. An existing user's password is never reset (it may have been
+    changed on purpose); on a demo database its role and scope are put back to the demo's, on
+    any other database the user is left exactly as it is.
+    """
     wanted = {
         "full_name": full_name,
         "role": role,
@@ -575,25 +590,31 @@ def _user(
     }
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User(username=username, **wanted)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        loader.note("用户", "新建")
-    else:
-        changed = _differs(user, wanted)
-        for name, value in wanted.items():
-            setattr(user, name, value)
-        if not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-            changed = True
-        if changed:
-            user.save()
-            loader.note("用户", "更新")
+        if loader.demo_database:
+            password = DEMO_PASSWORD
+            user = User(username=username, **wanted)
         else:
-            loader.note("用户", "未变")
+            password = secrets.token_urlsafe(12)
+            user = User(username=username, must_change_password=True, **wanted)
+        user.set_password(password)
+        user.save()
+        user.counties.set(counties)
+        loader.note("用户", "新建")
+        return user, password
+    if not loader.demo_database:
+        loader.note("用户", "未变")
+        return user, KEPT_PASSWORD
+    changed = _differs(user, wanted)
+    for name, value in wanted.items():
+        setattr(user, name, value)
+    if changed:
+        user.save()
+        loader.note("用户", "更新")
+    else:
+        loader.note("用户", "未变")
     if set(user.counties.values_list("pk", flat=True)) != {c.pk for c in counties}:
         user.counties.set(counties)
-    return user
+    return user, DEMO_PASSWORD if user.check_password(DEMO_PASSWORD) else KEPT_PASSWORD
 
 
 @dataclass(frozen=True)
@@ -604,12 +625,12 @@ class RegistryDemo:
     report: Callable[[], None]  # prints the registry's load counts (the orchestrator's last lines)
 
 
-def load_registry_demo(stdout=None) -> RegistryDemo:
+def load_registry_demo(stdout=None, *, demo_database: bool = True) -> RegistryDemo:
     """Load the registry's demo: organisations, departments, alliance members, pairings, users.
 
     The whole demo (with each ledger's part) is loaded by duikou.demo.loader.load_demo.
     """
-    loader = _Loader(stdout)
+    loader = _Loader(stdout, demo_database=demo_database)
     with transaction.atomic():
         loader.organisations()
         departments = loader.departments(loader.orgs[HAIXI_HOSPITAL.name])

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class DemoConfig(AppConfig):
-    """The demo orchestrator: no models, only the loader and the `duikou demo` command."""
+    """The demo orchestrator: the loader, the `duikou demo` command and the demo marker."""
 
     name = "duikou.demo"
     label = "demo"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from duikou.accounts.redirects import safe_next
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of
 from duikou.people import scopes, services
 from duikou.people.forms import AchievementForm
@@ -70,7 +71,7 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
             apply_service_error(form, exc)
         else:
             messages.success(request, _("已记录成效“%(t)s”。") % {"t": achievement.title})
-            return redirect(request.POST.get("next") or "people:achievement_list")
+            return redirect(safe_next(request, "people:achievement_list"))
     return render(request, "people/achievement_form.html", {"form": form})
 
 

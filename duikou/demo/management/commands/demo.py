@@ -6,13 +6,13 @@ import sys
 import unicodedata
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Count
 
 from duikou.core.models import Department, Organisation, Pairing
 from duikou.core.vocab import OrgKind, PairingKind
-from duikou.demo.loader import load_demo
+from duikou.demo.loader import DEMO_PASSWORD, NotADemoDatabase, load_demo
 
 
 def _width(text: str) -> int:
@@ -31,13 +31,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--addr", default="127.0.0.1:8000", help="服务地址，默认 127.0.0.1:8000"
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="数据库中已有非演示数据时仍然载入（不设置公开的演示密码，不改动已有账号）",
+        )
 
-    def handle(self, *args, no_serve=False, addr="127.0.0.1:8000", **options):
+    def handle(self, *args, no_serve=False, addr="127.0.0.1:8000", force=False, **options):
         self.stdout.write("正在迁移数据库……")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("正在载入演示数据……")
-        with transaction.atomic():
-            signins = load_demo(stdout=self.stdout)
+        try:
+            with transaction.atomic():
+                signins = load_demo(stdout=self.stdout, force=force)
+        except NotADemoDatabase as exc:
+            raise CommandError(
+                f"未载入演示数据：该数据库不是演示数据库（{exc}）。演示账号使用公开密码，"
+                "请换用空数据库（如 DUIKOU_DATA_DIR 指向新目录）；确需载入请加 --force"
+                "（不会设置公开密码，也不会改动已有账号）。"
+            ) from exc
 
         self.stdout.write("")
         self.stdout.write("数据库现有：")
@@ -58,7 +70,13 @@ class Command(BaseCommand):
         )
 
         self.stdout.write("")
-        self.stdout.write(f"演示账号（密码均为 {signins[0]['password'] if signins else '—'}）：")
+        passwords = {s["password"] for s in signins}
+        if passwords == {DEMO_PASSWORD}:
+            self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        else:
+            self.stdout.write(
+                "演示账号（新建账号的密码见下表，首次登录后须修改；已有账号密码不变）："
+            )
         header = ["用户名", "密码", "角色", "可见范围"]
         rows = [[s["username"], s["password"], s["role"], s["scope"]] for s in signins]
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(3)]
