@@ -151,11 +151,8 @@ def test_the_beat_thread_writes_while_the_task_is_busy(client_for, reg, tmp_path
 # Planning runs ---------------------------------------------------------------------------------
 
 
-def test_a_killed_planning_run_is_marked_failed_on_read_and_can_be_rerun(
-    reg,
-    records,
-    client_for,  # noqa: F811
-):
+@pytest.mark.usefixtures("records")
+def test_a_killed_planning_run_is_marked_failed_on_read_and_can_be_rerun(reg, client_for):
     run = runs.run_create(actor=reg.hq, period_start=PS, period_end=PE, enqueue=False)
     PlanningRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, started_at=ago(400), heartbeat_at=ago(300)
@@ -175,7 +172,8 @@ def test_a_killed_planning_run_is_marked_failed_on_read_and_can_be_rerun(
     assert (new.period_start, new.period_end) == (PS, PE)
 
 
-def test_a_running_planning_run_with_a_fresh_heartbeat_is_left_alone(reg, records):  # noqa: F811
+@pytest.mark.usefixtures("records")
+def test_a_running_planning_run_with_a_fresh_heartbeat_is_left_alone(reg):
     run = runs.run_create(actor=reg.hq, period_start=PS, period_end=PE, enqueue=False)
     # Started long ago (a long time limit), but beating: alive.
     PlanningRun.objects.filter(pk=run.pk).update(
@@ -196,7 +194,8 @@ def test_a_running_planning_run_with_a_fresh_heartbeat_is_left_alone(reg, record
     assert PlanningRun.objects.get(pk=run.pk).status == RunStatus.FAILED
 
 
-def test_a_planning_run_beats_with_its_progress(reg, records):  # noqa: F811
+@pytest.mark.usefixtures("records")
+def test_a_planning_run_beats_with_its_progress(reg):
     run = runs.run_create(actor=reg.hq, period_start=PS, period_end=PE, time_limit=5, enqueue=False)
     run = runs.run_execute(run.pk)
     assert run.status == RunStatus.DONE and run.heartbeat_at is not None
