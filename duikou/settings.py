@@ -179,6 +179,11 @@ DUIKOU_TASK_STALE_SECONDS = int(env_str("DUIKOU_TASK_STALE_SECONDS", "120"))
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # A persistent connection broken by a database restart is noticed and replaced.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Uploads and generated files appear whole or not at all (a full disk leaves no half file).
+STORAGES = {
+    "default": {"BACKEND": "duikou.core.files.AtomicFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Last: it sees the views' exceptions; a lost database answers a clean 503 page.
 MIDDLEWARE.append("duikou.core.middleware.DatabaseUnavailableMiddleware")
 # -------------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import Role, User
-from duikou.core import crypto, heartbeat
+from duikou.core import crypto, files, heartbeat
 from duikou.core.bulk import chunked
 from duikou.exchange_io import cells, engine, reader, specs
 from duikou.exchange_io.models import ImportBatch, ImportChange
@@ -360,10 +360,18 @@ def _store(batch: ImportBatch, result: ImportResult, *, dry_run: bool) -> None:
             data = _read_source(batch)
             content = error_workbook(_as_workbook(data), result.errors)
             name = Path(batch.filename).stem + "-errors.xlsx"
-            if sealed:
-                batch.error_file.save(name + SEALED_SUFFIX, ContentFile(seal(content)), save=False)
-            else:
-                batch.error_file.save(name, ContentFile(content), save=False)
+            try:
+                if sealed:
+                    batch.error_file.save(
+                        name + SEALED_SUFFIX, ContentFile(seal(content)), save=False
+                    )
+                else:
+                    batch.error_file.save(name, ContentFile(content), save=False)
+            except OSError as exc:  # a full disk: the verdict stands, without the marked copy
+                log.error("import batch %s: error workbook not written: %s", batch.pk, exc)
+                batch.error_file = None
+                note = _("错误标注工作簿未能保存：") + files.disk_error_message(exc)
+                batch.message = f"{batch.message}\n{note}".strip()
     if dry_run:
         batch.status = Status.CHECKED if result.ok else Status.REJECTED
         batch.checked_at = now
