@@ -732,7 +732,10 @@ def _request_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON_LENGTH:
         raise ValidationError(
-            {"reason": _("请填写理由（至少 %(n)s 个字），例如本人申请的日期和编号。") % {"n": MIN_REASON_LENGTH}}
+            {
+                "reason": _("请填写理由（至少 %(n)s 个字），例如本人申请的日期和编号。")
+                % {"n": MIN_REASON_LENGTH}
+            }
         )
     return reason
 
@@ -796,9 +799,7 @@ def person_export(
             "name": person.name,
             "gender": person.gender,
             "id_number": id_number,
-            "birth_date": (
-                id_birth_date(id_number).isoformat() if len(id_number) == 18 else None
-            ),
+            "birth_date": (id_birth_date(id_number).isoformat() if len(id_number) == 18 else None),
             "phone": person.clear_phone(),
             "specialty": person.specialty,
             "employer": str(person.employer),
@@ -841,9 +842,7 @@ def person_export(
 
 
 @transaction.atomic
-def person_erase(
-    *, actor: User | None, person: Person, reason: str, username: str = ""
-) -> Person:
+def person_erase(*, actor: User | None, person: Person, reason: str, username: str = "") -> Person:
     """Erase a person's personal data on request (PIPL art. 47) and keep the records.
 
     Gone: the ID number (and with it the birth date), the phone, the photo, the note, the link

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         if not (options["reason"] or "").strip():
             raise CommandError("请填写理由（--reason）。")
         if not options["yes"]:
-            answer = input(f"将删除人员 #{person.pk}（{person.name}）的个人信息，不可恢复。输入 yes 确认：")
+            answer = input(
+                f"将删除人员 #{person.pk}（{person.name}）的个人信息，不可恢复。输入 yes 确认："
+            )
             if answer.strip().lower() != "yes":
                 raise CommandError("已取消，未作任何修改。")
         try:
