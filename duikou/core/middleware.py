@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -29,6 +29,14 @@ class DatabaseUnavailableMiddleware:
             return None
         # The driver's message names the server, never the data; no traceback needed.
         log.error("database unavailable: %s: %s", type(exception).__name__, exception)
+        # Drop the broken connection now (Django would at the end of the request, but only
+        # outside a transaction and only through the request_finished signal).
+        for conn in connections.all(initialized_only=True):
+            if not conn.in_atomic_block:
+                try:
+                    conn.close_if_unusable_or_obsolete()
+                except (OperationalError, InterfaceError):
+                    pass
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "10"
         response["Cache-Control"] = "no-store"
