@@ -755,7 +755,7 @@ def _request_log(
     )
 
 
-def _rows(queryset) -> list[dict[str, Any]]:
+def _rows(queryset: Any) -> list[dict[str, Any]]:
     from django.forms.models import model_to_dict
 
     rows = []
@@ -804,7 +804,7 @@ def person_export(
             "specialty": person.specialty,
             "employer": str(person.employer),
             "photo": person.photo.name if person.photo else "",
-            "account": person.user.get_username() if person.user_id else "",
+            "account": person.user.get_username() if person.user is not None else "",
             "visit_days_budget": person.visit_days_budget,
             "note": person.note,
             "erased": is_erased(person),
@@ -815,14 +815,17 @@ def person_export(
     for relation in Person._meta.related_objects:
         if relation.related_model is Person.history.model:
             continue
-        accessor = relation.get_accessor_name()
+        accessor = relation.get_accessor_name() or ""
+        model = relation.related_model
+        if not accessor or isinstance(model, str):
+            continue
         if relation.one_to_one:
             related = getattr(person, accessor, None)
             rows = _rows([related]) if related is not None else []
         else:
             rows = _rows(getattr(person, accessor).all())
         if rows:
-            data["records"][relation.related_model._meta.label_lower] = rows
+            data["records"][model._meta.label_lower] = rows
     for record in person.history.order_by("history_date", "history_id"):
         data["history"].append(
             {
