@@ -19,7 +19,7 @@ from duikou.people.models import Person
 from tests.test_people_common import TEST_KEY, field_key, person, posting  # noqa: F401
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("field_key"),
 ]
 

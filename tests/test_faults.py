@@ -34,7 +34,7 @@ def test_a_database_error_in_a_view_answers_a_clean_503(reg, client_for, monkeyp
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (CI runs it)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgresql_restarted_under_the_server_recovers_without_a_restart(reg, client_for):
     import psycopg
 
