@@ -169,6 +169,22 @@ DUIKOU_ALERTS = {
     "disbursement_lag_points": int(env_str("DUIKOU_ALERT_DISBURSEMENT_LAG_POINTS", "25")),
 }
 
+# Operations: tasks, database faults, backups --------------------------------------------------
+# A background task (import, planning run) whose heartbeat is older than this has lost its
+# worker and is marked failed (duikou.core.heartbeat; `duikou tasks_sweep`).
+DUIKOU_TASK_STALE_SECONDS = int(env_str("DUIKOU_TASK_STALE_SECONDS", "120"))
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # A persistent connection broken by a database restart is noticed and replaced.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Uploads and generated files appear whole or not at all (a full disk leaves no half file).
+STORAGES = {
+    "default": {"BACKEND": "duikou.core.files.AtomicFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Last: it sees the views' exceptions; a lost database answers a clean 503 page.
+MIDDLEWARE.append("duikou.core.middleware.DatabaseUnavailableMiddleware")
+# -------------------------------------------------------------------------------------------------
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"

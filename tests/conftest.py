@@ -120,8 +120,20 @@ class Registry:
         self.viewer = make_user("viewer", Role.VIEWER)
 
 
+def ensure_divisions() -> None:
+    """A transactional test (transaction=True) flushes the tables at its end, the divisions the
+    migrations loaded included: load them again for the next one."""
+    if not Division.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("duikou.core.migrations.0002_load_divisions").load(apps, None)
+
+
 @pytest.fixture
 def reg(db) -> Registry:
+    ensure_divisions()
     return Registry()
 
 

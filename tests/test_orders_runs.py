@@ -189,7 +189,7 @@ def test_execute_writes_progress_with_updates_only(db, spy_updates):
     progress = [c for c in calls if "progress_score" in c]
     assert progress, "no progress written while the planner ran"
     for c in progress:
-        assert set(c) == {"progress_score", "progress_served", "bound", "elapsed"}
+        assert set(c) == {"progress_score", "progress_served", "bound", "elapsed", "heartbeat_at"}
         assert "stop_requested" not in c
     assert progress[-1]["progress_served"] > 0
     assert 1.0 <= run.elapsed <= 2.5

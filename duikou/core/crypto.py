@@ -132,3 +132,10 @@ def reset_cache() -> None:
     """Forget the loaded keys (tests, key rotation in a running process)."""
     with _lock:
         _cache.clear()
+
+
+def key_fingerprints() -> list[str]:
+    """SHA-256 of each configured field key, newest first: a backup names the keys its data
+    needs by these, never by the keys themselves."""
+    raw = os.environ.get(ENV_VAR, "").strip() or _read_or_create_key_file(_key_file())
+    return [hashlib.sha256(t.strip().encode()).hexdigest() for t in raw.split(",") if t.strip()]

@@ -58,6 +58,10 @@ class ImportBatch(models.Model):
     )
     history_marks = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # Liveness of the background task (duikou.core.heartbeat): written while it runs; a batch
+    # whose worker died is marked failed, remembering which step to run again.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    interrupted_status = models.CharField(max_length=20, blank=True, editable=False)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     checked_at = models.DateTimeField(_("检查完成时间"), null=True, blank=True)
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
@@ -86,6 +90,11 @@ class ImportBatch(models.Model):
     @property
     def running(self) -> bool:
         return self.status in self.RUNNING
+
+    @property
+    def retryable(self) -> bool:
+        """Failed because its worker died: its dry run or import can be run again."""
+        return self.status == self.Status.FAILED and bool(self.interrupted_status)
 
     @property
     def percent(self) -> int:

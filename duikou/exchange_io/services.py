@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import Role, User
-from duikou.core import crypto
+from duikou.core import crypto, files, heartbeat
 from duikou.core.bulk import chunked
 from duikou.exchange_io import cells, engine, reader, specs
 from duikou.exchange_io.models import ImportBatch, ImportChange
@@ -186,33 +186,62 @@ RESULT_FIELDS = [
 ]
 
 
+class TaskAbandoned(Exception):
+    """The batch was marked failed (its worker looked dead) while this run was still going."""
+
+
 def batch_run(batch: ImportBatch, *, dry_run: bool) -> ImportResult:
-    """Run the batch's dry run or its import, storing progress and the outcome on it."""
+    """Run the batch's dry run or its import, storing progress and the outcome on it.
+
+    The run beats a heartbeat on the batch (progress, and `heartbeat.beating` through the
+    write phase); a batch whose heartbeat stops is marked failed by `batch_mark_if_stale`.
+    """
     batch.status = Status.CHECKING if dry_run else Status.IMPORTING
     batch.phase = "read"
     batch.rows_done = 0
     batch.message = ""
-    batch.save(update_fields=["status", "phase", "rows_done", "message"])
+    batch.interrupted_status = ""
+    batch.heartbeat_at = timezone.now()
+    batch.save(
+        update_fields=[
+            "status",
+            "phase",
+            "rows_done",
+            "message",
+            "interrupted_status",
+            "heartbeat_at",
+        ]
+    )
+    rows = ImportBatch.objects.filter(pk=batch.pk)
+    running = rows.filter(status=batch.status)
     last = 0.0
 
     def progress(done: int, total: int, phase: str) -> None:
         nonlocal last
         now = time.monotonic()
         if phase != "check" or now - last >= PROGRESS_EVERY or done >= total:
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                rows_done=done, rows_total=total, phase=phase
+            updated = running.update(
+                rows_done=done, rows_total=total, phase=phase, heartbeat_at=timezone.now()
             )
+            if not updated:  # marked failed meanwhile: someone may already run it again
+                raise TaskAbandoned
             last = now
 
     try:
-        result = engine.run(
-            _source(batch),
-            actor=batch.user,
-            dry_run=dry_run,
-            filename=batch.filename,
-            batch=batch,
-            progress=progress,
-        )
+        with heartbeat.beating(running):
+            result = engine.run(
+                _source(batch),
+                actor=batch.user,
+                dry_run=dry_run,
+                filename=batch.filename,
+                batch=batch,
+                progress=progress,
+            )
+    except TaskAbandoned:
+        log.warning("import batch %s was marked interrupted while running; stopped", batch.pk)
+        result = ImportResult(filename=batch.filename, dry_run=dry_run)
+        result.fatal = str(heartbeat.STALE_MESSAGE)
+        return result
     except Exception:
         log.exception("import batch %s crashed", batch.pk)
         batch.status = Status.FAILED
@@ -222,6 +251,94 @@ def batch_run(batch: ImportBatch, *, dry_run: bool) -> ImportResult:
         raise
     _store(batch, result, dry_run=dry_run)
     return result
+
+
+# Workers that died -------------------------------------------------------------------------
+
+#: the statuses in which a worker holds the batch (IMPORTING/UNDOING with phase "queued" wait
+#: for a worker to take them: no worker is lost yet)
+WORKING = (Status.CHECKING, Status.IMPORTING, Status.UNDOING)
+
+
+def _stale_rows() -> QuerySet[ImportBatch]:
+    cutoff = heartbeat.stale_before()
+    return (
+        ImportBatch.objects.filter(status__in=WORKING)
+        .exclude(phase="queued")
+        .filter(
+            models.Q(heartbeat_at__lt=cutoff)
+            | models.Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+        )
+    )
+
+
+def batch_mark_if_stale(batch: ImportBatch) -> ImportBatch:
+    """Mark the batch failed if its worker died (no heartbeat for the timeout); the batch as
+    it now is. Checked whenever a batch's status is read, and by `batches_sweep`.
+
+    Its dry run or import was one transaction, so nothing was written: it can be retried
+    (`batch_retry`). An interrupted undo leaves the batch imported, as it still is.
+    """
+    if batch.status not in WORKING or batch.phase == "queued":
+        return batch
+    if not heartbeat.is_stale(batch.heartbeat_at or batch.created_at):
+        return batch
+    heartbeat.mark_stale(lambda: _mark(_stale_rows().filter(pk=batch.pk)))
+    batch.refresh_from_db()
+    return batch
+
+
+def _mark(rows: QuerySet[ImportBatch]) -> int:
+    message = str(heartbeat.STALE_MESSAGE)
+    n = rows.filter(status=Status.UNDOING).update(
+        status=Status.IMPORTED, phase="", undo_message=message
+    )
+    for status in (Status.CHECKING, Status.IMPORTING):
+        n += rows.filter(status=status).update(
+            status=Status.FAILED, phase="", interrupted_status=status, message=message
+        )
+    if n:
+        log.warning("marked %s import batch(es) interrupted: their worker stopped", n)
+    return n
+
+
+def batches_sweep() -> int:
+    """Mark every batch whose worker died (the periodic sweep); how many were marked."""
+    return heartbeat.mark_stale(lambda: _mark(_stale_rows()))
+
+
+def can_retry(user: User, batch: ImportBatch) -> bool:
+    return batch.retryable and (batch.user_id == user.pk or user.role == Role.HEADQUARTERS)
+
+
+def batch_retry(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Run an interrupted batch's step again: its dry run, or its import (which checks the
+    stored file again, as every import does)."""
+    if not can_retry(actor, batch):
+        raise PermissionDenied
+    step = batch.interrupted_status
+    again = Status.QUEUED if step == Status.CHECKING else Status.IMPORTING
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, status=Status.FAILED, interrupted_status=step
+    ).update(
+        status=again,
+        phase="queued",
+        rows_done=0,
+        interrupted_status="",
+        heartbeat_at=None,
+        message=_("%(who)s 于 %(when)s 重新运行。")
+        % {"who": actor, "when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+    )
+    if not claimed:
+        raise ValidationError(_("该批次不是因后台任务中断而失败的，不能重新运行。"))
+    log.info("import batch %s retried by %s (step %s)", batch.pk, actor.pk, step)
+    from duikou.exchange_io import tasks  # tasks import this module
+
+    task = tasks.check_batch if step == Status.CHECKING else tasks.import_batch
+    result = task.enqueue(batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
+    batch.refresh_from_db()
+    return batch
 
 
 def _store(batch: ImportBatch, result: ImportResult, *, dry_run: bool) -> None:
@@ -243,10 +360,18 @@ def _store(batch: ImportBatch, result: ImportResult, *, dry_run: bool) -> None:
             data = _read_source(batch)
             content = error_workbook(_as_workbook(data), result.errors)
             name = Path(batch.filename).stem + "-errors.xlsx"
-            if sealed:
-                batch.error_file.save(name + SEALED_SUFFIX, ContentFile(seal(content)), save=False)
-            else:
-                batch.error_file.save(name, ContentFile(content), save=False)
+            try:
+                if sealed:
+                    batch.error_file.save(
+                        name + SEALED_SUFFIX, ContentFile(seal(content)), save=False
+                    )
+                else:
+                    batch.error_file.save(name, ContentFile(content), save=False)
+            except OSError as exc:  # a full disk: the verdict stands, without the marked copy
+                log.error("import batch %s: error workbook not written: %s", batch.pk, exc)
+                batch.error_file = None
+                note = _("错误标注工作簿未能保存：") + files.disk_error_message(exc)
+                batch.message = f"{batch.message}\n{note}".strip()
     if dry_run:
         batch.status = Status.CHECKED if result.ok else Status.REJECTED
         batch.checked_at = now

@@ -11,6 +11,7 @@ urlpatterns = [
     path("batches/<int:pk>/status/", views.batch_status, name="batch_status"),
     path("batches/<int:pk>/confirm/", views.batch_confirm, name="batch_confirm"),
     path("batches/<int:pk>/undo/", views.batch_undo, name="batch_undo"),
+    path("batches/<int:pk>/retry/", views.batch_retry, name="batch_retry"),
     path("batches/<int:pk>/errors.xlsx", views.batch_errors, name="batch_errors"),
     path("batches/<int:pk>/file/", views.batch_file, name="batch_file"),
     path("templates/", views.template_list, name="templates"),

@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -31,7 +31,9 @@ def _require_importer(request: HttpRequest) -> None:
 
 def _get_batch_for_user(request: HttpRequest, pk: int) -> ImportBatch:
     _require_importer(request)
-    return get_object_or_404(services.batches_for_user(request.user), pk=pk)
+    batch = get_object_or_404(services.batches_for_user(request.user), pk=pk)
+    # A batch left running by a worker that died is marked failed when it is looked at.
+    return services.batch_mark_if_stale(batch)
 
 
 def _enqueue(task, batch: ImportBatch, *args) -> None:
@@ -71,6 +73,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     qs = services.batches_for_user(request.user)
     page = page_of(request, qs)
+    for batch in page.object_list:  # running ones whose worker died show as failed
+        services.batch_mark_if_stale(batch)
     partial = is_htmx(request)
     return render(
         request,
@@ -89,6 +93,7 @@ def _status_context(request: HttpRequest, batch: ImportBatch) -> dict:
         "counts": batch.counts(),
         "may_confirm": batch.status == Status.CHECKED and batch.user_id == request.user.pk,
         "may_undo": batch.status == Status.IMPORTED and _may_undo(request, batch),
+        "may_retry": services.can_retry(request.user, batch),
     }
 
 
@@ -141,6 +146,18 @@ def batch_undo(request: HttpRequest, pk: int) -> HttpResponse:
     batch.refresh_from_db()
     if batch.status == Status.UNDONE:
         messages.success(request, _("已撤销该批次导入。"))
+    return redirect(batch)
+
+
+@login_required
+@require_POST
+def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run again the dry run or import of a batch whose background task was interrupted."""
+    batch = _get_batch_for_user(request, pk)
+    try:
+        services.batch_retry(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(batch)
 
 

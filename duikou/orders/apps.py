@@ -12,3 +12,8 @@ class OrdersConfig(AppConfig):
         from duikou.orders import sheets
 
         sheets.register()
+
+        from duikou.core import heartbeat
+        from duikou.orders import runs
+
+        heartbeat.register_sweep("planning_runs", runs.runs_sweep)

@@ -171,6 +171,9 @@ class PlanningRun(models.Model):
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始计算"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束计算"), null=True, blank=True)
+    # Written with the progress while the planner runs (duikou.core.heartbeat): a run whose
+    # heartbeat stops has lost its worker and is marked failed.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("确认人"),
@@ -181,7 +184,9 @@ class PlanningRun(models.Model):
     )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["instance", "proposed_plan", "plan", "elapsed"])
+    history = HistoricalRecords(
+        excluded_fields=["instance", "proposed_plan", "plan", "elapsed", "heartbeat_at"]
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -33,7 +33,8 @@ def _readable_runs(request: HttpRequest):
 
 
 def _get_run(request: HttpRequest, pk: int) -> PlanningRun:
-    return get_object_or_404(_readable_runs(request), pk=pk)
+    # A run left 计算中 by a worker that died is marked failed when it is looked at.
+    return runs.run_mark_if_stale(get_object_or_404(_readable_runs(request), pk=pk))
 
 
 def _require_plan(request: HttpRequest) -> None:
@@ -59,6 +60,7 @@ def _list_context(request: HttpRequest, form: RunForm) -> dict:
     page = page_of(request, qs)
     rows = []
     for run in page.object_list:
+        run = runs.run_mark_if_stale(run)  # a run whose worker died shows as failed
         total = len(run.instance.get("demands", []))
         rows.append({"run": run, "total": total, "interrupted": runs.is_interrupted(run)})
     return {

@@ -706,7 +706,8 @@ def people_rekey() -> int:
         Person.objects.filter(pk=person.pk).update(
             id_cipher=crypto.rotate(person.id_cipher),
             phone_cipher=crypto.rotate(person.phone_cipher),
-            id_hash=crypto.blind_index(id_number),
+            # An erased person keeps its placeholder: no number, nothing to hash.
+            id_hash=crypto.blind_index(id_number) if id_number else person.id_hash,
         )
         n += 1
     for record in Person.history.all().order_by("pk").iterator():
@@ -715,3 +716,182 @@ def people_rekey() -> int:
             phone_cipher=crypto.rotate(record.phone_cipher),
         )
     return n
+
+
+# A person's own request (PIPL art. 45 copy, art. 47 erasure) -----------------------------------
+
+ERASED_NAME = "已删除人员#%(pk)s"
+ERASED_HASH = "erased-%(pk)s"  # never a hex digest: no ID number ever finds it
+
+
+def is_erased(person: Person) -> bool:
+    return person.id_hash == ERASED_HASH % {"pk": person.pk}
+
+
+def _request_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("请填写理由（至少 %(n)s 个字），例如本人申请的日期和编号。")
+                % {"n": MIN_REASON_LENGTH}
+            }
+        )
+    return reason
+
+
+def _request_log(
+    *, actor: User | None, username: str, person: Person, action: str, reason: str, detail: str
+) -> AccessLog:
+    if actor is not None and not scopes.can_reveal(actor):
+        raise PermissionDenied(_("只有指挥部可以办理个人信息的副本和删除申请。"))
+    return AccessLog.objects.create(
+        user=actor,
+        username=(actor.get_username() if actor is not None else username)[:150],
+        action=action,
+        person=person,
+        reason=reason,
+        detail=detail[:300],
+    )
+
+
+def _rows(queryset: Any) -> list[dict[str, Any]]:
+    from django.forms.models import model_to_dict
+
+    rows = []
+    for obj in queryset:
+        row = model_to_dict(obj)
+        row["id"] = obj.pk
+        for key, value in list(row.items()):
+            if isinstance(value, list):  # many-to-many: the related objects' ids
+                row[key] = [getattr(v, "pk", v) for v in value]
+            elif hasattr(value, "name") and hasattr(value, "storage"):  # a file
+                row[key] = value.name or ""
+        row["_text"] = str(obj)
+        rows.append(row)
+    return rows
+
+
+@sensitive_variables("id_number")
+@transaction.atomic
+def person_export(
+    *, actor: User | None, person: Person, reason: str, username: str = ""
+) -> dict[str, Any]:
+    """Everything the platform holds about one person, in clear (a copy for the person,
+    PIPL art. 45): their record, every record that refers to them (postings, trainings,
+    achievements, availability, visits, … found through the relations, whatever app owns
+    them), the log of looks at their data and their change history. Logged with who and why;
+    the caller writes the copy where the person gets it, and nowhere else."""
+    reason = _request_reason(reason)
+    _request_log(
+        actor=actor,
+        username=username,
+        person=person,
+        action=AccessAction.COPY,
+        reason=reason,
+        detail=_("本人个人信息副本（个人信息保护法第四十五条）"),
+    )
+    id_number = person.clear_id_number()
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "person": {
+            "id": person.pk,
+            "name": person.name,
+            "gender": person.gender,
+            "id_number": id_number,
+            "birth_date": (id_birth_date(id_number).isoformat() if len(id_number) == 18 else None),
+            "phone": person.clear_phone(),
+            "specialty": person.specialty,
+            "employer": str(person.employer),
+            "photo": person.photo.name if person.photo else "",
+            "account": person.user.get_username() if person.user is not None else "",
+            "visit_days_budget": person.visit_days_budget,
+            "note": person.note,
+            "erased": is_erased(person),
+        },
+        "records": {},
+        "history": [],
+    }
+    for relation in Person._meta.related_objects:
+        if relation.related_model is Person.history.model:
+            continue
+        accessor = relation.get_accessor_name() or ""
+        model = relation.related_model
+        if not accessor or isinstance(model, str):
+            continue
+        if relation.one_to_one:
+            related = getattr(person, accessor, None)
+            rows = _rows([related]) if related is not None else []
+        else:
+            rows = _rows(getattr(person, accessor).all())
+        if rows:
+            data["records"][model._meta.label_lower] = rows
+    for record in person.history.order_by("history_date", "history_id"):
+        data["history"].append(
+            {
+                "when": record.history_date.isoformat(),
+                "type": record.history_type,
+                "who": str(record.history_user) if record.history_user_id else "",
+                "reason": record.history_change_reason or "",
+                "name": record.name,
+                "id_number": crypto.decrypt(record.id_cipher),
+                "phone": crypto.decrypt(record.phone_cipher),
+                "specialty": record.specialty,
+                "employer_id": record.employer_id,
+                "note": record.note,
+            }
+        )
+    return data
+
+
+@transaction.atomic
+def person_erase(*, actor: User | None, person: Person, reason: str, username: str = "") -> Person:
+    """Erase a person's personal data on request (PIPL art. 47) and keep the records.
+
+    Gone: the ID number (and with it the birth date), the phone, the photo, the note, the link
+    to a login account, the declared availability; the name becomes "已删除人员#<id>"; the
+    change history keeps its rows (who changed what, when) but loses the old names and
+    ciphertexts. Kept, now pointing at the pseudonym: postings, trainings, achievements,
+    visits and every figure built on them (money records never refer to a person).
+    """
+    reason = _request_reason(reason)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if is_erased(person):
+        raise ValidationError(_("该人员的个人信息已删除。"))
+    _request_log(
+        actor=actor,
+        username=username,
+        person=person,
+        action=AccessAction.ERASE,
+        reason=reason,
+        detail=_("删除身份证号、联系电话、照片、备注、可出诊时间，姓名改为编号"),
+    )
+    pseudonym = ERASED_NAME % {"pk": person.pk}
+    if person.photo:
+        person.photo.delete(save=False)
+    person.name = pseudonym
+    person.id_cipher = ""
+    person.phone_cipher = ""
+    person.id_hash = ERASED_HASH % {"pk": person.pk}
+    person.photo = None
+    person.note = ""
+    person.user = None
+    servicekit.store(person, actor=actor, reason=_("删除个人信息（本人申请）"))
+    Person.history.filter(id=person.pk).update(
+        id_cipher="", phone_cipher="", name=pseudonym, photo="", note=""
+    )
+    windows = AvailabilityWindow.objects.filter(person=person)
+    AvailabilityWindow.history.filter(person_id=person.pk).delete()
+    windows.delete()
+    AvailabilityWindow.history.filter(person_id=person.pk).delete()  # the deletion rows too
+    from duikou.exchange_io.models import ImportChange
+
+    # The values an import replaced, kept to undo it: the old name and ciphertexts go too.
+    for change in ImportChange.objects.filter(model="people.person", object_id=person.pk):
+        before = {
+            k: v
+            for k, v in (change.before or {}).items()
+            if k not in {"name", "id_cipher", "phone_cipher", "id_hash", "photo", "note"}
+        }
+        ImportChange.objects.filter(pk=change.pk).update(before=before or None)
+    return person

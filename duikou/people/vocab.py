@@ -21,6 +21,9 @@ class AchievementKind(models.TextChoices):
 class AccessAction(models.TextChoices):
     REVEAL = "查看", _("查看完整个人信息")
     EXPORT = "导出", _("导出未脱敏名单")
+    # A person's request under the personal information protection law (PIPL art. 45, 47).
+    COPY = "副本", _("导出本人个人信息副本")
+    ERASE = "删除", _("删除个人信息")
 
 
 # Long-term postings hold a post: their end leaves the host department to a successor.

@@ -24,8 +24,10 @@ from duikou.orders.runs.lifecycle import (
     is_waiting_long,
     run_create,
     run_execute,
+    run_mark_if_stale,
     run_rerun,
     run_stop,
+    runs_sweep,
 )
 
 __all__ = [
@@ -43,6 +45,8 @@ __all__ = [
     "run_confirm",
     "run_create",
     "run_execute",
+    "run_mark_if_stale",
     "run_rerun",
     "run_stop",
+    "runs_sweep",
 ]

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from duikou.core import servicekit
+from duikou.core import heartbeat, servicekit
 from duikou.orders import planning_data
 from duikou.orders.models import PlanningRun, RunStatus
 from duikou.orders.runs.common import ACTIVE, require_planner
@@ -29,7 +29,7 @@ TIME_LIMIT_MIN, TIME_LIMIT_MAX = 5, 600
 MAX_PERIOD_DAYS = 366
 #: seconds between two progress writes of a running run
 PROGRESS_EVERY = 0.5
-#: a run still 计算中 this long after its time limit has lost its worker
+#: a run queued this long without a worker taking it: is the task worker running?
 STALE_AFTER = 60
 
 
@@ -42,11 +42,41 @@ def is_waiting_long(run: PlanningRun, now: dt.datetime | None = None) -> bool:
 
 
 def is_interrupted(run: PlanningRun, now: dt.datetime | None = None) -> bool:
-    """A run left 计算中 whose worker died: no end long after its time limit."""
-    if run.status != RunStatus.RUNNING or run.started_at is None:
+    """A run left 计算中 whose worker died: no heartbeat (or start) for the timeout
+    (DUIKOU_TASK_STALE_SECONDS)."""
+    if run.status != RunStatus.RUNNING:
         return False
-    now = now or timezone.now()
-    return (now - run.started_at).total_seconds() > run.time_limit + STALE_AFTER
+    return heartbeat.is_stale(run.heartbeat_at or run.started_at or run.created_at, now)
+
+
+def run_mark_if_stale(run: PlanningRun) -> PlanningRun:
+    """Mark a run whose worker died as failed (in history); the run as it now is. Checked
+    whenever a run is read by the pages, and by `runs_sweep`. It can be re-run (run_rerun)."""
+    if not is_interrupted(run):
+        return run
+    heartbeat.mark_stale(lambda: _mark_stale(run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def _mark_stale(pk: int) -> int:
+    with transaction.atomic():
+        run = PlanningRun.objects.select_for_update().get(pk=pk)
+        if not is_interrupted(run):
+            return 0
+        run.status = RunStatus.FAILED
+        run.message = str(heartbeat.STALE_MESSAGE)
+        run.finished_at = timezone.now()
+        servicekit.store(run, actor=None, reason=_("后台任务中断"))
+    return 1
+
+
+def runs_sweep() -> int:
+    """Mark every run whose worker died (the periodic sweep); how many were marked."""
+    n = 0
+    for pk in PlanningRun.objects.filter(status=RunStatus.RUNNING).values_list("pk", flat=True):
+        n += heartbeat.mark_stale(lambda pk=pk: _mark_stale(pk))
+    return n
 
 
 # Create ---------------------------------------------------------------------------------------
@@ -120,13 +150,8 @@ def run_create(
 def run_rerun(*, actor, run: PlanningRun) -> PlanningRun:
     """Plan the same period again with today's records (after a failure or an interruption)."""
     require_planner(actor)
-    if is_interrupted(run):
-        PlanningRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
-            status=RunStatus.FAILED,
-            message=_("计算进程中断（超过时限仍无结果），已重新发起。"),
-            finished_at=timezone.now(),
-        )
-    elif run.status in ACTIVE:
+    run = run_mark_if_stale(run)
+    if run.status in ACTIVE:
         raise ValidationError(_("该排班仍在计算，不能重新发起。"))
     return run_create(
         actor=actor,
@@ -154,7 +179,12 @@ def run_execute(run_id: int) -> PlanningRun:
     """Run the planner on a queued run, writing progress; ends 已完成, 已停止 or 失败."""
     claimed = PlanningRun.objects.filter(
         pk=run_id, status=RunStatus.QUEUED, stop_requested=False
-    ).update(status=RunStatus.RUNNING, started_at=timezone.now(), elapsed=0.0)
+    ).update(
+        status=RunStatus.RUNNING,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+        elapsed=0.0,
+    )
     if not claimed:
         run = PlanningRun.objects.get(pk=run_id)
         if run.status == RunStatus.QUEUED and run.stop_requested:
@@ -177,14 +207,21 @@ def run_execute(run_id: int) -> PlanningRun:
         stopped = False
         hard_deadline = planner.t0 + run.time_limit + 5
         rows = PlanningRun.objects.filter(pk=run_id)
+        abandoned = False
         while not done.wait(PROGRESS_EVERY):
             best = planner.best()
-            rows.update(
+            # The progress is the heartbeat; a run marked failed meanwhile (its worker looked
+            # dead) is given up: someone may already have re-run it.
+            abandoned = not rows.filter(status=RunStatus.RUNNING).update(
                 progress_score=best.score.score,
                 progress_served=best.score.served,
                 bound=best.bound,
                 elapsed=round(planner.elapsed(), 2),
+                heartbeat_at=timezone.now(),
             )
+            if abandoned:
+                planner.stop()
+                break
             if not stopped and rows.filter(stop_requested=True).exists():
                 stopped = True
                 planner.stop()
@@ -193,6 +230,8 @@ def run_execute(run_id: int) -> PlanningRun:
             if time.monotonic() > hard_deadline + 10:
                 break  # the planner ignores the stop: keep its best plan, never wait forever
         thread.join(5)
+        if abandoned:
+            return PlanningRun.objects.get(pk=run_id)
         best = planner.best()
         plan = {"assignments": best.assignments(inst)}
         result = check(inst, plan)

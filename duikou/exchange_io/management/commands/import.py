@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from duikou.core import files
 from duikou.exchange_io import engine, services
 from duikou.exchange_io.models import ImportBatch
 
@@ -60,9 +61,13 @@ class Command(BaseCommand):
         if errors_out is not None and result.errors:
             if report:
                 with report.open("rb") as fh:
-                    errors_out.write_bytes(fh.read())
+                    content = fh.read()
             else:
-                errors_out.write_bytes(services.error_report_bytes(book.read_bytes(), result))
+                content = services.error_report_bytes(book.read_bytes(), result)
+            try:  # whole or not at all: a full disk leaves no half workbook
+                files.atomic_write(errors_out, content, mode=0o644)
+            except OSError as exc:
+                raise CommandError(files.disk_error_message(exc), returncode=2) from exc
             self.stdout.write(_("错误标注工作簿：%(f)s") % {"f": errors_out})
         if not result.ok:
             raise SystemExit(1)
