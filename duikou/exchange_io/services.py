@@ -266,14 +266,14 @@ def _as_workbook(data: bytes) -> bytes:
         return b""
     from openpyxl import Workbook
 
+    from duikou.lib.xlsx import workbook_bytes
+
     wb = Workbook()
     ws = wb.active
     ws.title = spec.name
     for row in table:
         ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)  # a CSV's "=…" text stays text, not a formula
 
 
 def error_report_bytes(data: bytes, result: ImportResult) -> bytes:
