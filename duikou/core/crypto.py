@@ -132,3 +132,23 @@ def reset_cache() -> None:
     """Forget the loaded keys (tests, key rotation in a running process)."""
     with _lock:
         _cache.clear()
+
+
+# Files at rest -----------------------------------------------------------------------------
+
+SEALED = b"DUIKOU-SEALED-1\n"  # the first bytes of a stored file that is encrypted
+
+
+def seal(data: bytes) -> bytes:
+    """Encrypt a file's content under the field key (Fernet), marked as sealed."""
+    return SEALED + encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
+
+
+def unseal(data: bytes) -> bytes:
+    """The clear content of a stored file (as it is when it was not sealed)."""
+    if not data.startswith(SEALED):
+        return data
+    text = decrypt(data[len(SEALED) :].decode("ascii"))
+    if text == UNREADABLE:
+        raise RuntimeError("the stored file cannot be decrypted with the configured field keys")
+    return base64.b64decode(text)
