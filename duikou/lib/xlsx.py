@@ -11,9 +11,10 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from duikou.lib.cellsafe import FORMULA_STARTS, is_risky, xlsx_text
 
@@ -21,7 +22,7 @@ from duikou.lib.cellsafe import FORMULA_STARTS, is_risky, xlsx_text
 RISKY = FORMULA_STARTS | {"'"}
 
 
-def protect(cell) -> None:
+def protect(cell: Cell) -> None:
     """Make a cell holding formula-like text a plain text cell that Excel keeps as text."""
     value = cell.value
     if isinstance(value, str) and (cell.data_type == "f" or is_risky(value)):
@@ -29,7 +30,7 @@ def protect(cell) -> None:
         cell.quotePrefix = True
 
 
-def text_cell(ws, value: object) -> object:
+def text_cell(ws: Worksheet, value: object) -> object:
     """A value for a write-only sheet's row: formula-like text as a protected string cell."""
     if isinstance(value, str) and value[:1] in RISKY:
         value = xlsx_text(value)
@@ -40,7 +41,7 @@ def text_cell(ws, value: object) -> object:
     return value
 
 
-def neutralise(wb) -> None:
+def neutralise(wb: Workbook) -> None:
     """Protect every formula-like text cell of a (not write-only) workbook. The platform writes
     no formula into a cell (drop-down lists are data validations, not cells), so any cell
     openpyxl took for a formula is text that began with "="."""
@@ -52,7 +53,7 @@ def neutralise(wb) -> None:
                     protect(cell)
 
 
-def workbook_bytes(wb) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
     """The workbook saved to bytes, its formula-like text made inert first."""
     neutralise(wb)
     buf = io.BytesIO()

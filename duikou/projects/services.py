@@ -371,7 +371,7 @@ def flow_add_evidence(*, actor: User | None, flow: MoneyFlow, file: UploadedFile
     uploads.check_file(file)
     held = list(flow.evidence.all())
     uploads.check_caps(
-        [file.size],
+        [file.size or 0],
         existing_files=len(held),
         existing_bytes=sum(uploads.stored_size(e.file) for e in held),
     )
@@ -400,7 +400,7 @@ def progress_report_create(
     report = ProgressReport(
         project=project, date=date, progress=progress, text=text, created_by=actor
     )
-    uploads.check_caps([photo.size for photo in photos])
+    uploads.check_caps([photo.size or 0 for photo in photos])
     for photo in photos:
         uploads.check_file(photo, kinds=(uploads.IMAGE,))
     servicekit.save(report, actor=actor)
