@@ -33,7 +33,20 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(env_str("DUIKOU_DATA_DIR", str(BASE_DIR / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Owner only (whatever the umask): it holds the database, the keys and people's files.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+try:
+    DATA_DIR.chmod(0o700)
+except PermissionError:  # a data dir owned by someone else: left as its owner set it
+    pass
+
+
+def _owner_only(path: Path) -> None:
+    """chmod 0600 a file of ours (an older one may have been created under a loose umask)."""
+    try:
+        path.chmod(0o600)
+    except (PermissionError, FileNotFoundError):
+        pass
 
 
 def _secret_key() -> str:
@@ -46,6 +59,7 @@ def _secret_key() -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(50))
+    _owner_only(path)
     return path.read_text().strip()
 
 
@@ -160,6 +174,29 @@ TASKS = {
         )
     }
 }
+# Files: uploads, permissions, exports -------------------------------------------------------
+# Uploaded and generated files readable by the server's user only; a record holds at most this
+# many files and bytes (duikou/core/uploads.py checks each file's content too).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+DUIKOU_UPLOAD_MAX_FILES_PER_RECORD = int(env_str("DUIKOU_UPLOAD_MAX_FILES_PER_RECORD", "20"))
+DUIKOU_UPLOAD_MAX_BYTES_PER_RECORD = int(
+    env_str("DUIKOU_UPLOAD_MAX_BYTES_PER_RECORD", str(100 * 1024 * 1024))
+)
+# Every response to a signed-in user is private (each page is cut to the user's scope, many
+# show personal data, every download does): `Cache-Control: no-store` on all of them.
+MIDDLEWARE += ["duikou.core.middleware.NoStoreMiddleware"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    if _sqlite.parent == DATA_DIR:
+        # Created here, owner only, before SQLite opens it (its journal and WAL files take the
+        # database file's mode); an older file is tightened.
+        try:
+            os.close(os.open(_sqlite, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError:
+            pass
+        _owner_only(_sqlite)
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DUIKOU_IMPORT_MAX_BYTES = int(env_str("DUIKOU_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))

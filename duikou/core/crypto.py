@@ -139,3 +139,23 @@ def key_fingerprints() -> list[str]:
     needs by these, never by the keys themselves."""
     raw = os.environ.get(ENV_VAR, "").strip() or _read_or_create_key_file(_key_file())
     return [hashlib.sha256(t.strip().encode()).hexdigest() for t in raw.split(",") if t.strip()]
+
+
+# Files at rest -----------------------------------------------------------------------------
+
+SEALED = b"DUIKOU-SEALED-1\n"  # the first bytes of a stored file that is encrypted
+
+
+def seal(data: bytes) -> bytes:
+    """Encrypt a file's content under the field key (Fernet), marked as sealed."""
+    return SEALED + encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
+
+
+def unseal(data: bytes) -> bytes:
+    """The clear content of a stored file (as it is when it was not sealed)."""
+    if not data.startswith(SEALED):
+        return data
+    text = decrypt(data[len(SEALED) :].decode("ascii"))
+    if text == UNREADABLE:
+        raise RuntimeError("the stored file cannot be decrypted with the configured field keys")
+    return base64.b64decode(text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from duikou.core.models import Division
 from duikou.core.vocab import DivisionLevel
 from duikou.exchange_io import specs
+from duikou.lib.xlsx import workbook_bytes
 
 GUIDE = "说明"
 # Lists too long for an inline drop-down (Excel allows 255 characters) or holding a comma are
@@ -249,6 +249,4 @@ def template_workbook(names: list[str] | None = None) -> bytes:
     if LISTS in wb.sheetnames:  # after 说明, out of the way
         wb.move_sheet(LISTS, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS))
     wb.active = 0
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

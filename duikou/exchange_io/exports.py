@@ -3,6 +3,10 @@
     sheet_response("项目", projects_qs, "xlsx", "projects")
     sheet_response("资金", flows_qs, "csv", "flows")
 
+Text that a spreadsheet could take for a formula (`=`, `+`, `-`, `@`, tab, CR first) is made
+inert: an apostrophe in CSV, a quote-prefixed text cell in xlsx (`duikou.lib.cellsafe`); the
+reader drops that apostrophe again, so an export still re-imports unchanged.
+
 Money is written in 万元 exactly (up to 6 decimals), dates in ISO form; CSV starts with a UTF-8
 byte-order mark so that Excel and WPS open it without garbling the Chinese.
 
@@ -28,7 +32,9 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from duikou.exchange_io import specs
+from duikou.lib.cellsafe import csv_text
 from duikou.lib.money import yuan_to_wan
+from duikou.lib.xlsx import text_cell
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOM = "\ufeff"
@@ -68,6 +74,8 @@ def _csv_value(value) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, str):
+        return csv_text(value)
     return str(value)
 
 
@@ -122,7 +130,7 @@ def xlsx_bytes(sheet: str, objects: Iterable) -> bytes:
                 cell.number_format = "yyyy-mm-dd"
                 out.append(cell)
             else:
-                out.append(value)
+                out.append(text_cell(ws, value))
         ws.append(out)
     buf = io.BytesIO()
     wb.save(buf)

@@ -24,6 +24,7 @@ from duikou.core.models import Division
 from duikou.core.vocab import DivisionLevel
 from duikou.exchange_io import cells, specs
 from duikou.exchange_io.report import ImportResult, Problem, SheetSummary
+from duikou.lib.cellsafe import unquote
 
 HEADER_SEARCH_ROWS = 10
 ZIP_MAGIC = b"PK\x03\x04"
@@ -444,6 +445,10 @@ class _ColumnParser:
             return _Bad(exc.message)
 
     def run(self, raws: list, problems: list, name: str, message_required: str) -> list:
+        if any(r.__class__ is str and r[:1] == "'" for r in raws):
+            # Text our exports neutralised against formula injection ('=…): the apostrophe
+            # goes, so that an export re-imports unchanged.
+            raws = [unquote(r) for r in raws]
         if self.plain_text and raws:
             values = self._trimmed(raws)
             if values is not None:

@@ -12,6 +12,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from duikou.lib.xlsx import workbook_bytes
+
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 ERROR_SHEET = "导入错误"
 MAX_STORED = 500  # errors/warnings kept on the batch for the page; the workbook has all
@@ -125,11 +127,17 @@ class ImportResult:
 
 
 def error_workbook(data: bytes | None, errors: list[Problem]) -> bytes:
-    """A copy of the workbook with each bad cell filled red and commented, plus a list sheet."""
+    """A copy of the workbook with each bad cell filled red and commented, plus a list sheet.
+
+    The copy holds the values the import read, not the user's formulas: the reader takes each
+    formula's stored result, and so does this copy (data_only), so nothing the platform sends
+    back carries a live formula — a workbook uploaded by one user may be downloaded by
+    headquarters. Text that looks like a formula is written as quote-prefixed text.
+    """
     wb = None
     if data:
         try:
-            wb = load_workbook(io.BytesIO(data))
+            wb = load_workbook(io.BytesIO(data), data_only=True)
         except Exception:  # not readable by openpyxl: the list sheet alone still helps
             wb = None
     if wb is None:
@@ -163,9 +171,7 @@ def error_workbook(data: bytes | None, errors: list[Problem]) -> bytes:
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     wb.active = 0
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _writable_cell(ws, row: int, col: int) -> Any:

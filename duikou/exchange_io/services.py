@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 import logging
@@ -105,7 +104,8 @@ def batch_create(
 
 # Personal data at rest -------------------------------------------------------------------
 
-SEALED = b"DUIKOU-SEALED-1\n"  # the first bytes of a stored file that is encrypted
+# The format lives in core.crypto (people's photos are sealed the same way).
+SEALED = crypto.SEALED
 SEALED_SUFFIX = ".sealed"
 
 
@@ -129,19 +129,8 @@ def holds_personal_data(data: bytes) -> bool:
     return any(cells.strip(sheet) in names for sheet in sheets)
 
 
-def seal(data: bytes) -> bytes:
-    """Encrypt a file's content under the field key (Fernet), marked as sealed."""
-    return SEALED + crypto.encrypt(base64.b64encode(data).decode("ascii")).encode("ascii")
-
-
-def unseal(data: bytes) -> bytes:
-    """The clear content of a stored file (as it is when it was not sealed)."""
-    if not data.startswith(SEALED):
-        return data
-    text = crypto.decrypt(data[len(SEALED) :].decode("ascii"))
-    if text == crypto.UNREADABLE:
-        raise RuntimeError("the stored file cannot be decrypted with the configured field keys")
-    return base64.b64decode(text)
+seal = crypto.seal
+unseal = crypto.unseal
 
 
 def is_sealed(field: FieldFile) -> bool:
@@ -391,14 +380,14 @@ def _as_workbook(data: bytes) -> bytes:
         return b""
     from openpyxl import Workbook
 
+    from duikou.lib.xlsx import workbook_bytes
+
     wb = Workbook()
     ws = wb.active
     ws.title = spec.name
     for row in table:
         ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)  # a CSV's "=…" text stays text, not a formula
 
 
 def error_report_bytes(data: bytes, result: ImportResult) -> bytes:

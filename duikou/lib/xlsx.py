@@ -1,4 +1,8 @@
-"""Write a list as an .xlsx workbook: a bold, frozen header row and sensible column widths."""
+"""Write a list as an .xlsx workbook: a bold, frozen header row and sensible column widths.
+
+Every workbook the platform writes is saved through `workbook_bytes` (or, write-only, builds
+its text cells with `text_cell`), which makes formula-like text inert (`duikou.lib.cellsafe`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,54 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from duikou.lib.cellsafe import FORMULA_STARTS, is_risky, xlsx_text
+
+# First characters worth a closer look: a formula's, or the apostrophe of a neutralised text.
+RISKY = FORMULA_STARTS | {"'"}
+
+
+def protect(cell: Cell) -> None:
+    """Make a cell holding formula-like text a plain text cell that Excel keeps as text."""
+    value = cell.value
+    if isinstance(value, str) and (cell.data_type == "f" or is_risky(value)):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def text_cell(ws: Worksheet, value: object) -> object:
+    """A value for a write-only sheet's row: formula-like text as a protected string cell."""
+    if isinstance(value, str) and value[:1] in RISKY:
+        value = xlsx_text(value)
+        if is_risky(value):
+            cell = WriteOnlyCell(ws, value=value)
+            protect(cell)
+            return cell
+    return value
+
+
+def neutralise(wb: Workbook) -> None:
+    """Protect every formula-like text cell of a (not write-only) workbook. The platform writes
+    no formula into a cell (drop-down lists are data validations, not cells), so any cell
+    openpyxl took for a formula is text that began with "="."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                value = cell.value
+                if value.__class__ is str and (cell.data_type == "f" or value[:1] in RISKY):
+                    protect(cell)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook saved to bytes, its formula-like text made inert first."""
+    neutralise(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def _width(value: object) -> int:
@@ -30,6 +80,8 @@ def list_workbook(
         for i, value in enumerate(row):
             if isinstance(value, dt.datetime):
                 value = value.replace(tzinfo=None)
+            if isinstance(value, str):
+                value = xlsx_text(value)
             values.append(value)
             widths[i] = max(widths[i], _width(value))
         ws.append(values)
@@ -47,6 +99,4 @@ def list_workbook(
     if note:
         info = wb.create_sheet("说明")
         info.append([note])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.accounts.models import Role, User
 from duikou.core import scopes as core_scopes
+from duikou.core import uploads
 from duikou.core.forms import DateInput
 from duikou.core.models import Department, Division, Organisation
 from duikou.core.vocab import DivisionLevel, Field, Gender, PersonnelKind, Side
@@ -131,6 +132,8 @@ class PersonForm(forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         if photo and hasattr(photo, "size") and photo.size > MAX_PHOTO_BYTES:
             raise forms.ValidationError(_("照片不能超过 5 MB。"))
+        if photo and hasattr(photo, "content_type"):  # a new upload: checked by its content
+            uploads.check_file(photo, kinds=(uploads.IMAGE,))
         return photo
 
     def service_kwargs(self) -> dict:

@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from django.views.decorators.debug import sensitive_variables
 from simple_history.utils import bulk_create_with_history
 
 from duikou.accounts.models import User
-from duikou.core import crypto, servicekit
+from duikou.core import crypto, servicekit, uploads
 from duikou.core.models import Organisation
 from duikou.lib.checkdigits import normalise_code
 from duikou.people import scopes
@@ -170,11 +171,22 @@ def _store_person(person: Person, *, actor: User | None) -> None:
         raise
 
 
+SEALED_PHOTO_SUFFIX = ".enc"
+
+
 def _set_photo(person: Person, photo: Any) -> bool:
     """photo: None = unchanged, False = remove, a file = replace."""
     if photo is None or photo == person.photo:
         return False
-    person.photo = None if photo is False else photo
+    if photo is False:
+        person.photo = None
+        return True
+    # Checked by its content, then stored sealed like the person's other personal data: the
+    # file on disk is ciphertext (served decrypted by people:person_photo to those who may
+    # see personal data).
+    uploads.check_file(photo, kinds=(uploads.IMAGE,))
+    photo.seek(0)
+    person.photo = ContentFile(crypto.seal(photo.read()), name="photo" + SEALED_PHOTO_SUFFIX)
     return True
 
 

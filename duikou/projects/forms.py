@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from duikou.core import scopes as core_scopes
+from duikou.core import uploads
 from duikou.core.forms import DateInput
 from duikou.core.models import Division, Organisation
 from duikou.core.vocab import FlowType, FundingSource, ProjectCategory, ProjectStatus, Side
@@ -64,6 +65,8 @@ class MultipleFileField(forms.FileField):
 
     widget = MultipleFileInput
 
+    kinds: tuple[str, ...] = (uploads.PDF, uploads.IMAGE)
+
     def __init__(self, *args, max_bytes: int = MAX_UPLOAD_BYTES, **kwargs):
         kwargs.setdefault("required", False)
         self.max_bytes = max_bytes
@@ -85,12 +88,16 @@ class MultipleFileField(forms.FileField):
                     _("文件“%(name)s”超过 %(max)s。")
                     % {"name": f.name, "max": filesizeformat(self.max_bytes)}
                 )
+            uploads.check_file(f, kinds=self.kinds)  # by content, not by name
             cleaned.append(f)
+        uploads.check_caps([f.size for f in cleaned])
         return cleaned
 
 
 class MultipleImageField(MultipleFileField):
     """Several photos; each must be an image Pillow can read."""
+
+    kinds = (uploads.IMAGE,)
 
     def single(self):
         return forms.ImageField(validators=self.validators)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from duikou.accounts.models import User
-from duikou.core import bulk, servicekit
+from duikou.core import bulk, servicekit, uploads
 from duikou.core.history import history_entries
 from duikou.core.vocab import (
     HEADQUARTERS_TRANSITIONS,
@@ -368,6 +368,13 @@ def flow_update(
 def flow_add_evidence(*, actor: User | None, flow: MoneyFlow, file: UploadedFile) -> FlowEvidence:
     if actor is not None and not scopes.can_edit_project(actor, flow.project):
         raise PermissionDenied(_("您没有修改该资金记录的权限。"))
+    uploads.check_file(file)
+    held = list(flow.evidence.all())
+    uploads.check_caps(
+        [file.size or 0],
+        existing_files=len(held),
+        existing_bytes=sum(uploads.stored_size(e.file) for e in held),
+    )
     evidence = FlowEvidence(flow=flow, file=file, uploaded_by=actor)
     evidence.full_clean()
     evidence.save()
@@ -393,6 +400,9 @@ def progress_report_create(
     report = ProgressReport(
         project=project, date=date, progress=progress, text=text, created_by=actor
     )
+    uploads.check_caps([photo.size or 0 for photo in photos])
+    for photo in photos:
+        uploads.check_file(photo, kinds=(uploads.IMAGE,))
     servicekit.save(report, actor=actor)
     for photo in photos:
         item = ProgressPhoto(report=report, image=photo)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from duikou.core import uploads
 from duikou.core.models import Division
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of
 from duikou.core.vocab import (
@@ -409,14 +410,16 @@ def project_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
         handle = _thumbnail(item)
         if handle is not None:
             filename = os.path.splitext(filename)[0] + ".jpg"
-    if handle is None:
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-    response = FileResponse(handle, filename=filename)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    if handle is not None:
+        response = FileResponse(handle, filename=filename, content_type="image/jpeg")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+    try:
+        # By content: an image inline under its own type, anything else as an attachment.
+        return uploads.file_response(stored, filename)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
 
 
 # Alerts ---------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.accounts import scopes as account_scopes
+from duikou.core import uploads
 from duikou.core.viewutils import apply_service_error, is_htmx
 from duikou.people import scopes, services
 from duikou.people.forms import PersonForm, ReasonForm
@@ -139,9 +138,7 @@ def person_photo(request: HttpRequest, pk: int) -> FileResponse:
     if not _personal(request) or not person.photo:
         raise Http404
     try:
-        handle = person.photo.open("rb")
+        # Stored sealed: decrypted for this response only, never cached.
+        return uploads.file_response(person.photo, "photo")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, filename=os.path.basename(person.photo.name))
-    response["Cache-Control"] = "private, max-age=600"
-    return response
