@@ -24,6 +24,6 @@ def seal_photos(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0002_person_visit_days_budget")]
+    dependencies = [("people", "0003_alter_accesslog_action")]
 
     operations = [migrations.RunPython(seal_photos, migrations.RunPython.noop, elidable=True)]
