@@ -23,7 +23,7 @@ from duikou.core.forms import (
 )
 from duikou.core.history import history_entries
 from duikou.core.models import Department, Division, Organisation, Pairing
-from duikou.core.viewutils import apply_service_error, is_htmx, page_of, xlsx_response
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of, pk_param, xlsx_response
 from duikou.core.vocab import DEMAND_ORG_KINDS, DivisionLevel, PairingKind, Side
 from duikou.lib.xlsx import list_workbook
 
@@ -122,6 +122,7 @@ def organisation_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = _get_organisation_for_user(request, pk)
     pairings = scopes.pairings_for_user(request.user).filter(Q(zhejiang_org=org) | Q(haixi_org=org))
@@ -286,6 +287,7 @@ def pairing_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pairing = _get_pairing_for_user(request, pk)
     return render(
@@ -343,9 +345,9 @@ def pairing_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pairing_departments(request: HttpRequest) -> HttpResponse:
     """The <option>s of the department select for the chosen Haixi organisation (htmx)."""
-    org_id = request.GET.get("haixi_org", "")
+    org_id = pk_param(request, "haixi_org")
     departments = Department.objects.none()
-    if org_id.isdigit():
+    if org_id:
         org = scopes.organisations_for_user(request.user).filter(pk=org_id).first()
         if org is not None:
             departments = org.departments.all()

@@ -9,6 +9,33 @@ from django.utils import timezone
 
 PAGE_SIZE = 25
 
+# Bounds of every integer taken from a query string: a primary key fits a signed 64-bit column
+# (SQLite and PostgreSQL bigint); a year stays where dates are valid and the data can be.
+PK_MAX = 2**63 - 1
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def int_param(
+    request: HttpRequest, name: str, lo: int, hi: int, default: int | None = None
+) -> int | None:
+    """The query parameter `name` as an int in lo..hi, else `default`: junk (empty, signs,
+    letters, non-ASCII digits, 5 kB strings, values past the bounds) never reaches the ORM,
+    where year 0 or an id past 64 bits would raise a 500."""
+    raw = request.GET.get(name, "").strip()
+    if not raw or len(raw) > 20 or not (raw.isascii() and raw.isdigit()):
+        return default
+    value = int(raw)
+    return value if lo <= value <= hi else default
+
+
+def pk_param(request: HttpRequest, name: str) -> int | None:
+    """A record id from the query string, or None."""
+    return int_param(request, name, 1, PK_MAX)
+
+
+def year_param(request: HttpRequest, name: str = "year", default: int | None = None) -> int | None:
+    return int_param(request, name, YEAR_MIN, YEAR_MAX, default)
+
 
 def page_of(request: HttpRequest, qs, size: int = PAGE_SIZE) -> Page:
     return Paginator(qs, size).get_page(request.GET.get("page"))

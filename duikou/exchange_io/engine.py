@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -374,9 +373,8 @@ def sheet_names() -> list[str]:
 
 # Personal data ---------------------------------------------------------------------------
 
-# Anything in a problem of a personal sheet that looks like an ID number or a mobile number.
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
-_MOBILE_LIKE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
+# Anything in a problem of a personal sheet that looks like an ID number or a mobile number:
+# duikou.lib.masking's patterns (the log filter uses the same).
 
 
 def personal(spec: specs.SheetSpec) -> bool:
@@ -389,10 +387,9 @@ def personal_sheet_names() -> set[str]:
 
 
 def mask_text(text: str) -> str:
-    from duikou.lib.masking import mask_id_number, mask_phone
+    from duikou.lib.masking import mask_text as _mask_text
 
-    text = _ID_LIKE.sub(lambda m: mask_id_number(m[0].upper()), text)
-    return _MOBILE_LIKE.sub(lambda m: mask_phone(m[0]), text)
+    return _mask_text(text)
 
 
 def mask_personal(result: ImportResult, sheets: list[ParsedSheet]) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from duikou.accounts.models import Role, User
 from duikou.core.forms import DateInput
 from duikou.core.models import Division
+from duikou.core.viewutils import PK_MAX
 from duikou.orders import scopes, skills
 from duikou.orders.models import DemandStatus, ServiceKind, SkillField, Visit, VisitStatus
 from duikou.orders.services import EXPERT_FIELDS, MAX_DAYS, WITHDRAW_REASON_MAX
@@ -328,7 +329,9 @@ class DemandFilterForm(forms.Form):
         widget=forms.Select(attrs={"aria-label": _("所需专业")}),
     )
     year = forms.TypedChoiceField(label=_("提交年份"), required=False, coerce=int, empty_value=None)
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = forms.IntegerField(
+        required=False, min_value=1, max_value=PK_MAX, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, counties: list[Division], years: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -434,8 +437,12 @@ class VisitFilterForm(forms.Form):
             ("past", _("已结束")),
         ],
     )
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    run = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    org = forms.IntegerField(
+        required=False, min_value=1, max_value=PK_MAX, widget=forms.HiddenInput
+    )
+    run = forms.IntegerField(
+        required=False, min_value=1, max_value=PK_MAX, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, counties: list[Division], **kwargs):
         super().__init__(*args, **kwargs)

@@ -193,8 +193,8 @@ def demand_experts(request: HttpRequest) -> HttpResponse:
     if not scopes.can_post_demand(request.user):
         raise PermissionDenied
     selected = set()
-    for value in request.GET.getlist("preferred_experts"):
-        if value.isdigit():
+    for value in request.GET.getlist("preferred_experts")[:50]:
+        if value.isascii() and value.isdigit() and 0 < len(value) <= 18:
             selected.add(int(value))
     widget = djforms.SelectMultiple(
         attrs={"id": "id_preferred_experts", "size": 6},

@@ -273,7 +273,7 @@ class PeopleFilterForm(forms.Form):
         label=_("领域"), required=False, choices=[("", _("全部领域")), *Field.choices]
     )
     county = forms.CharField(label=_("县市"), required=False)
-    batch = forms.IntegerField(label=_("批次"), required=False, min_value=1)
+    batch = forms.IntegerField(label=_("批次"), required=False, min_value=1, max_value=10_000)
     current = forms.ChoiceField(
         label=_("在岗"),
         required=False,

@@ -432,6 +432,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     counties = Division.objects.filter(pk__in=qs.values("county")).order_by("code")
     county = request.GET.get("county", "")
     kind = request.GET.get("kind", "")
+    if county not in {c.code for c in counties}:
+        county = ""  # junk (a NUL byte included) never reaches the database
     if county:
         qs = qs.filter(county__code=county)
     alerts = compute_alerts(qs)

@@ -54,7 +54,7 @@
           var lines = ["<b>" + escape(it.name) + "</b> · " + escape(it.kind), escape(it.period)];
           if (it.role) lines.push(escape(data.labels.role) + "：" + escape(it.role));
           lines.push(escape(data.labels.sending) + "：" + escape(it.sending));
-          if (it.gap) lines.push('<span style="color:#c0392b">⚠ ' + escape(data.labels.gap) + "</span>");
+          if (it.gap) lines.push('<span class="tip-gap">⚠ ' + escape(data.labels.gap) + "</span>");
           return lines.join("<br>");
         }
       },

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.accounts.redirects import safe_next
-from duikou.core.viewutils import apply_service_error, is_htmx, page_of
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of, pk_param, year_param
 from duikou.people import scopes, services
 from duikou.people.forms import AchievementForm
 from duikou.people.vocab import AchievementKind
@@ -22,9 +22,10 @@ from duikou.people.vocab import AchievementKind
 @require_GET
 def achievement_list(request: HttpRequest) -> HttpResponse:
     qs = scopes.achievements_for_user(request.user).order_by("-date", "-pk")
-    year, kind, verified = (request.GET.get(k, "") for k in ("year", "kind", "verified"))
-    if year.isdigit():
-        qs = qs.filter(date__year=int(year))
+    year = year_param(request)
+    kind, verified = (request.GET.get(k, "") for k in ("kind", "verified"))
+    if year:
+        qs = qs.filter(date__year=year)
     if kind in AchievementKind.values:
         qs = qs.filter(kind=kind)
     if verified == "1":
@@ -37,7 +38,7 @@ def achievement_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page_of(request, qs),
             "total": qs.count(),
-            "year": year,
+            "year": str(year or ""),
             "kind": kind,
             "verified": verified,
             "kinds": AchievementKind.choices,
@@ -58,8 +59,8 @@ def achievement_create(request: HttpRequest) -> HttpResponse:
     if not recordable.exists():
         raise PermissionDenied
     initial = {"date": timezone.localdate()}
-    posting_id = request.GET.get("posting", "")
-    if posting_id.isdigit():
+    posting_id = pk_param(request, "posting")
+    if posting_id:
         initial["posting"] = recordable.filter(pk=posting_id).first()
     form = AchievementForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from duikou.core import scopes as core_scopes
 from duikou.core.models import Organisation
+from duikou.core.viewutils import pk_param
 from duikou.core.vocab import PersonnelKind, Side
 from duikou.people import rotation, scopes
 from duikou.people.models import Posting
@@ -58,7 +59,7 @@ def _coverage_org(request: HttpRequest, postings: QuerySet[Posting]) -> tuple:
     )
     chosen = request.GET.get("org", "")
     if chosen:
-        if not chosen.isdigit():
+        if pk_param(request, "org") is None:
             raise Http404
         org = hosts.filter(pk=chosen).first() or (
             core_scopes.organisations_for_user(request.user)

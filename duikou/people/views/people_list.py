@@ -119,9 +119,14 @@ def _posting_rows(people_page, postings: QuerySet[Posting], today: dt.date) -> l
 def person_list(request: HttpRequest) -> HttpResponse:
     if looks_like_id_number(request.GET.get("q", "")):
         # An ID number typed into the text search (the page's script moves it to the POST
-        # lookup; this is the fallback): answer at a clean URL, so the number is not echoed
-        # in the page (the language switch, the pagination links write back the URL).
-        return _found(request, request.GET["q"])
+        # lookup; PersonalDataInQueryMiddleware refuses it before this): never looked up by
+        # GET, refused at a clean URL so the number is not echoed in the page or its links.
+        messages.warning(request, _("身份证号请用“按身份证号精确查找”，号码不会出现在网址中。"))
+        params = request.GET.copy()
+        params.pop("q")
+        return redirect(
+            reverse("people:person_list") + ("?" + params.urlencode() if params else "")
+        )
     form, people, postings = _filtered(request, request.GET)
     page = page_of(request, people)
     ctx = {

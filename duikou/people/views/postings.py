@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from duikou.core import scopes as core_scopes
 from duikou.core.models import Department
-from duikou.core.viewutils import apply_service_error
+from duikou.core.viewutils import apply_service_error, pk_param
 from duikou.core.vocab import Side
 from duikou.people import scopes, services
 from duikou.people.forms import PostingForm
@@ -28,8 +28,8 @@ def posting_create(request: HttpRequest) -> HttpResponse:
     if not scopes.can_create_posting(request.user):
         raise PermissionDenied
     initial: dict = {}
-    person_id = request.GET.get("person", "")
-    if person_id.isdigit():
+    person_id = pk_param(request, "person")
+    if person_id:
         person = scopes.people_for_user(request.user).filter(pk=person_id).first()
         if person is not None:
             initial["person"] = person
@@ -88,9 +88,9 @@ def posting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def department_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of the department select for the chosen host organisation (htmx)."""
-    org_id = request.GET.get("host_org", "")
+    org_id = pk_param(request, "host_org")
     departments = Department.objects.none()
-    if org_id.isdigit():
+    if org_id:
         org = core_scopes.organisations_for_user(request.user).filter(pk=org_id).first()
         if org is not None:
             departments = org.departments.all()

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from duikou.core.viewutils import apply_service_error, page_of
+from duikou.core.viewutils import apply_service_error, page_of, pk_param, year_param
 from duikou.core.vocab import Field
 from duikou.people import scopes, services
 from duikou.people.forms import TrainingForm
@@ -22,10 +22,10 @@ from duikou.people.models import TrainingPlacement
 @require_GET
 def training_list(request: HttpRequest) -> HttpResponse:
     qs = scopes.trainings_for_user(request.user).order_by("-start_date", "person__name")
-    year = request.GET.get("year", "")
+    year = year_param(request)
     field = request.GET.get("field", "")
-    if year.isdigit():
-        qs = qs.filter(start_date__year=int(year))
+    if year:
+        qs = qs.filter(start_date__year=year)
     if field in Field.values:
         qs = qs.filter(field=field)
     return render(
@@ -34,7 +34,7 @@ def training_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page_of(request, qs),
             "total": qs.count(),
-            "year": year,
+            "year": str(year or ""),
             "field": field,
             "fields": Field.choices,
             "years": sorted(
@@ -56,8 +56,8 @@ def training_create(request: HttpRequest) -> HttpResponse:
     if not scopes.can_manage_trainings(request.user):
         raise PermissionDenied
     initial = {}
-    person_id = request.GET.get("person", "")
-    if person_id.isdigit():
+    person_id = pk_param(request, "person")
+    if person_id:
         person = scopes.people_for_user(request.user).filter(pk=person_id).first()
         if person is not None:
             initial = {"person": person, "home_org": person.employer}

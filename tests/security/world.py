@@ -1,0 +1,117 @@
+"""The attack suite's records: for every URL with a path argument, one record of 都兰 (dulan)
+and one of 乌兰 (wulan), on the small `reg` registry (not the demo: the suite stays fast).
+
+Records that belong to no county (planning runs, people batches, the expert's availability,
+Excel templates) get one record used on both sides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from duikou.exchange_io.models import ImportBatch
+from duikou.orders.models import DemandStatus, PlanningRun, Visit
+from duikou.people import services as people_services
+from duikou.people.models import AvailabilityWindow
+from duikou.projects.models import FlowEvidence, ProgressPhoto
+from tests.test_orders_demands import make_demand
+from tests.test_people_views import World as PeopleWorld
+from tests.test_projects_views import World as ProjectsWorld
+
+ROLES = ("hq", "dulan_team", "wulan_team", "liaison", "doctor", "viewer")
+SIDES = ("dulan", "wulan")
+
+
+_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+    b"\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _visit(demand, expert, start_in: int) -> Visit:
+    start = timezone.localdate() + dt.timedelta(days=start_in)
+    visit = Visit.objects.create(
+        demand=demand, expert=expert, start_date=start, end_date=start + dt.timedelta(days=4)
+    )
+    type(demand).objects.filter(pk=demand.pk).update(status=DemandStatus.SCHEDULED)
+    return visit
+
+
+def _import_batch(user) -> ImportBatch:
+    batch = ImportBatch(user=user, username=user.username, filename="book.xlsx", size=4)
+    batch.file.save("book.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    batch.error_file.save("book-errors.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    batch.save()
+    return batch
+
+
+class AttackWorld:
+    """ids[side][kind] → the pk (or str) filling a URL's argument of that kind."""
+
+    def __init__(self, reg):
+        today = timezone.localdate()
+        people = PeopleWorld(reg)
+        projects = ProjectsWorld(reg)
+        wulan_achievement = people_services.achievement_create(
+            actor=None,
+            posting=people.zhao_posting,
+            kind="新技术",
+            count=1,
+            title="乌兰首例",
+            date=today - dt.timedelta(days=5),
+        )
+        dulan_demand = make_demand(reg, organisation=reg.dulan_hospital)
+        wulan_demand = make_demand(reg, organisation=reg.wulan_hospital)
+        open_dulan = make_demand(reg, organisation=reg.dulan_hospital, skill="心血管内科")
+        open_wulan = make_demand(reg, organisation=reg.wulan_hospital, skill="心血管内科")
+        dulan_visit = _visit(dulan_demand, people.li, -2)
+        wulan_visit = _visit(wulan_demand, people.zhao, -2)
+        run = PlanningRun.objects.create(
+            period_start=today, period_end=today + dt.timedelta(days=89), instance={}, plan={}
+        )
+        for someone in (people.li, people.zhao):
+            someone.photo.save("photo.png", ContentFile(_PNG), save=True)
+        availability = AvailabilityWindow.objects.filter(person=people.li).first()
+        common = {
+            "run": run.pk,
+            "people_batch": people.batch.pk,
+            "availability": availability.pk,
+            "training": people.training.pk,
+            "sheet": "项目",
+            "fmt": "xlsx",
+        }
+        self.people, self.projects = people, projects
+        self.ids = {
+            "dulan": {
+                **common,
+                "org": reg.dulan_hospital.pk,
+                "pairing": reg.dulan_pairing.pk,
+                "project": projects.dulan.pk,
+                "evidence": FlowEvidence.objects.get(flow__project=projects.dulan).pk,
+                "photo": ProgressPhoto.objects.get(report__project=projects.dulan).pk,
+                "person": people.li.pk,
+                "posting": people.li_posting.pk,
+                "achievement": people.achievement.pk,
+                "demand": open_dulan.pk,
+                "visit": dulan_visit.pk,
+                "import_batch": _import_batch(reg.dulan_team).pk,
+            },
+            "wulan": {
+                **common,
+                "org": reg.wulan_hospital.pk,
+                "pairing": reg.wulan_pairing.pk,
+                "project": projects.wulan.pk,
+                "evidence": FlowEvidence.objects.get(flow__project=projects.wulan).pk,
+                "photo": ProgressPhoto.objects.get(report__project=projects.wulan).pk,
+                "person": people.zhao.pk,
+                "posting": people.zhao_posting.pk,
+                "achievement": wulan_achievement.pk,
+                "demand": open_wulan.pk,
+                "visit": wulan_visit.pk,
+                "import_batch": _import_batch(reg.wulan_team).pk,
+            },
+        }
