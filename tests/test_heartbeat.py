@@ -4,7 +4,7 @@ message, and can be run again; a live one (fresh heartbeat) is left alone."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -107,8 +107,10 @@ def test_a_live_or_waiting_batch_is_left_alone(client_for, reg, tmp_path):
         batch.refresh_from_db()
         assert batch.status == Status.IMPORTING and "hx-trigger" in page
         assert not services.can_retry(reg.dulan_team, batch)
-    with pytest.raises(PermissionDenied):  # not interrupted: nothing to retry
+    with pytest.raises(ValidationError, match="不能重新运行"):  # not interrupted: nothing to retry
         services.batch_retry(actor=reg.hq, batch=ImportBatch.objects.get(pk=fresh.pk))
+    with pytest.raises(PermissionDenied):  # another county team's batch
+        services.batch_retry(actor=reg.wulan_team, batch=ImportBatch.objects.get(pk=fresh.pk))
 
 
 def test_an_import_beats_while_it_runs(client_for, reg, tmp_path, monkeypatch):

@@ -296,15 +296,22 @@ def batches_sweep() -> int:
     return heartbeat.mark_stale(lambda: _mark(_stale_rows()))
 
 
+def may_retry(user: User, batch: ImportBatch) -> bool:
+    """Its uploader and headquarters may run a batch again (when it can be run again)."""
+    return batch.user_id == user.pk or user.role == Role.HEADQUARTERS
+
+
 def can_retry(user: User, batch: ImportBatch) -> bool:
-    return batch.retryable and (batch.user_id == user.pk or user.role == Role.HEADQUARTERS)
+    return batch.retryable and may_retry(user, batch)
 
 
 def batch_retry(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Run an interrupted batch's step again: its dry run, or its import (which checks the
     stored file again, as every import does)."""
-    if not can_retry(actor, batch):
+    if not may_retry(actor, batch):
         raise PermissionDenied
+    if not batch.retryable:
+        raise ValidationError(_("该批次不是因后台任务中断而失败的，不能重新运行。"))
     step = batch.interrupted_status
     again = Status.QUEUED if step == Status.CHECKING else Status.IMPORTING
     claimed = ImportBatch.objects.filter(

@@ -64,9 +64,14 @@ def W(roles, kind=None, get=None) -> Rule:
 
 
 # Public (anonymous may use them): not part of the matrix, named so the table stays complete.
-PUBLIC = {"accounts:login", "accounts:logout", "set_language"}
+PUBLIC = {"accounts:login", "accounts:login_token", "accounts:logout", "set_language"}
 
 TABLE: dict[str, Rule] = {
+    # Accounts: everyone changes their own password; sign-in security is headquarters'
+    "accounts:password_change": W(ALL),
+    "accounts:two_factor": W("H"),
+    "accounts:security": R("H"),
+    "accounts:unlock": W("H"),
     # Registry
     "core:organisation_list": R(ALL),
     "core:organisation_export": R(ALL),
@@ -90,6 +95,7 @@ TABLE: dict[str, Rule] = {
     "exchange_io:batch_file": R(("HD", "HW"), "import_batch"),
     "exchange_io:batch_confirm": W(("D", "W"), "import_batch"),
     "exchange_io:batch_undo": W(("HD", "HW"), "import_batch"),
+    "exchange_io:batch_retry": W(("HD", "HW"), "import_batch"),
     "exchange_io:templates": R(ALL),
     "exchange_io:template_all": R(ALL),
     "exchange_io:template": R(ALL, "sheet"),
