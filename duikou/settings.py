@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "duikou.exchange_io",
     "duikou.people",
     "duikou.orders",
+    "duikou.investment",
     "duikou.reports",
     "duikou.demo",
 ]
