@@ -34,7 +34,9 @@ SECRET_FIELDS = ("phone_cipher",)
 def industry_errors(section: str, division: str) -> dict[str, list]:
     """A section letter that exists, and a division inside it (messages name the field)."""
     if section not in sections():
-        return {"industry_section": [_("行业门类“%(s)s”不是 GB/T 4754-2017 的门类。") % {"s": section}]}
+        return {
+            "industry_section": [_("行业门类“%(s)s”不是 GB/T 4754-2017 的门类。") % {"s": section}]
+        }
     if division and section_of(division) != section:
         return {
             "industry_division": [
