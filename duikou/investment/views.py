@@ -1,0 +1,1 @@
+"""Investment pages (filled in below)."""
