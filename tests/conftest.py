@@ -207,7 +207,7 @@ class SharedDemo:
             from django.db import transaction
             from django.test import override_settings
 
-            from duikou.people import crypto
+            from duikou.core import crypto
             from tests.test_people_common import TEST_KEY
 
             stack = ExitStack()

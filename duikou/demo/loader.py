@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from duikou.core.demo import DEMO_PASSWORD, load_registry_demo
+from duikou.investment import demo as investment_demo
 from duikou.orders import demo as orders_demo
 from duikou.people import demo as people_demo
 from duikou.projects import demo as projects_demo
@@ -26,5 +27,6 @@ def load_demo(stdout=None) -> list[dict]:
         projects_demo.load_projects_demo(stdout=stdout)
         people_demo.load_people_demo(stdout=stdout)
         orders_demo.load_orders_demo(stdout=stdout)
+        investment_demo.load_investment_demo(stdout=stdout)
     registry.report()
     return registry.signins

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -57,7 +58,8 @@ STOPWORDS = frozenset(
     年 月 日 元 万元 亿元 企业 项目 政策 投资 海西 海西州 青海 青海省 支持 给予 相关 有关 建设
     发展 实施 办法 若干 措施 关于 印发 通知 意见 规定 暂行 试行 进一步 加快 推动 促进 鼓励 重点
     按照 根据 符合 条件 可以 应当 不 超过 最高 以上 以下 一次性 每年 新 落地 引进 浙江 主要 产品
-    生产 研发 销售 服务 领域 方面 工作 我州 本州 全州 州""".split()
+    生产 研发 销售 服务 领域 方面 工作 我州 本州 全州 州 使用 新建 降低 成本 优先 保障 项目 给予
+    企业 本地 本地化 开发 基地 示范 综合 利用 加工 已到期 到期 一体化 配套 设施""".split()
 )
 
 _lock = threading.Lock()
@@ -82,8 +84,12 @@ def _segmenter():
 
 def keywords(text: str) -> set[str]:
     """The words of a text worth matching on."""
-    if not text:
-        return set()
+    return set(_keywords(text)) if text else set()
+
+
+@lru_cache(maxsize=4096)
+def _keywords(text: str) -> frozenset[str]:
+    # Cached by text: a page or the demo matches the same policy texts many times over.
     words = set()
     for word in _segmenter().lcut(text):
         word = word.strip()
@@ -92,7 +98,7 @@ def keywords(text: str) -> set[str]:
         if not any("\u4e00" <= ch <= "\u9fff" or ch.isalpha() for ch in word):
             continue
         words.add(word.lower())
-    return words
+    return frozenset(words)
 
 
 def enterprise_words(enterprise: Enterprise) -> set[str]:
