@@ -297,9 +297,9 @@ class Deal(Recorded):
     )
     note = models.TextField(_("备注"), blank=True)
 
-    history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at", "created_by"], m2m_fields=[policies]
-    )
+    # The applied policies are not tracked field by field: a change of them is a history
+    # row with its reason (services.deal_update), as the history page reads plain fields only.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "created_by"])
 
     class Meta:
         ordering = ["-signed_on", "name"]

@@ -360,8 +360,9 @@ def deal_update(
     if policies is not None:
         wanted = {p.pk for p in policies}
         if wanted != set(obj.policies.values_list("pk", flat=True)):
-            servicekit.stamp(obj, actor=actor, reason=_("适用政策变更"))
             obj.policies.set(list(wanted))
+            names = "、".join(obj.policies.order_by("title").values_list("title", flat=True))
+            servicekit.store(obj, actor=actor, reason=_("适用政策：%(p)s") % {"p": names or "—"})
     return obj
 
 
