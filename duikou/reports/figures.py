@@ -404,29 +404,34 @@ def deals(year: int, user: User | None = None) -> dict:
 
     qs = investment_scopes.deals_for_user(user) if user is not None else Deal.objects.all()
     signed = qs.filter(signed_on__year=year)
-    totals = signed.aggregate(n=Count("pk"), amount=Sum("signed_amount"))
+    # One query for the deals, one for their stage changes (none when nothing was signed).
+    rows = list(
+        signed.order_by("county__code", "industry_section").values_list(
+            "pk", "county__short_name", "county__name", "industry_section", "signed_amount"
+        )
+    )
     year_end = dt.date(year, 12, 31)
     stage_at_end: dict[int, str] = {}
-    for deal_id, stage in (
-        DealStageChange.objects.filter(deal__in=signed.values("pk"), date__lte=year_end)
-        .order_by("deal_id", "date", "pk")
-        .values_list("deal_id", "to_stage")
-    ):
-        stage_at_end[deal_id] = stage  # the last one by the year's end wins
+    if rows:
+        for deal_id, stage in (
+            DealStageChange.objects.filter(deal__in=[r[0] for r in rows], date__lte=year_end)
+            .order_by("deal_id", "date", "pk")
+            .values_list("deal_id", "to_stage")
+        ):
+            stage_at_end[deal_id] = stage  # the last one by the year's end wins
     by_stage = Counter(stage_at_end.values())
     by_county: dict[str, dict] = {}
     by_industry: dict[str, dict] = {}
-    rows = signed.order_by("county__code", "industry_section").values_list(
-        "county__short_name", "county__name", "industry_section", "signed_amount"
-    )
-    for short, name, section, amount in rows:
+    total = Decimal(0)
+    for _pk, short, name, section, amount in rows:
+        total += amount or Decimal(0)
         for bucket, key in ((by_county, short or name), (by_industry, section)):
             entry = bucket.setdefault(key, {"count": 0, "signed": Decimal(0)})
             entry["count"] += 1
             entry["signed"] += amount or Decimal(0)
     return {
-        "signed_count": totals["n"],
-        "signed": _money(totals["amount"]),
+        "signed_count": len(rows),
+        "signed": _money(total),
         "by_stage": _ordered(by_stage, DealStage),
         "by_county": {
             k: {"count": v["count"], "signed": _money(v["signed"])} for k, v in by_county.items()
