@@ -60,3 +60,20 @@ def test_deals_signed_in_a_year_by_stage_at_its_end(reg):
     assert got["by_industry"]["C"] == {"count": 1, "signed": "100000000.50"}
     assert figures.deals(2024, reg.wulan_team)["signed_count"] == 1
     assert figures.deals(2024, reg.liaison)["signed_count"] == 0
+
+
+def test_the_dashboard_shows_the_years_deals(reg, client_for):
+    kit = Kit(reg)
+    services.deal_create(
+        actor=None,
+        name="甲",
+        enterprise=kit.solar,
+        county=reg.dulan,
+        on=D(2024, 5, 28),
+        stage="签约",
+        signed_amount=Decimal("30000000"),
+    )
+    html = client_for(reg.hq).get("/?year=2024").content.decode()
+    assert "2024 年签约招商项目 1 个" in html and "3,000 万元" in html
+    html = client_for(reg.wulan_team).get("/?year=2024").content.decode()
+    assert "2024 年签约招商项目 0 个" in html

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 
 from duikou.investment.matching import wan_text
@@ -8,4 +10,4 @@ register = template.Library()
 @register.filter
 def wan(yuan) -> str:
     """Yuan shown in 万元: 3,000 万元 ("—" when empty)."""
-    return "—" if yuan is None else wan_text(yuan)
+    return "—" if yuan in (None, "") else wan_text(Decimal(str(yuan)))
