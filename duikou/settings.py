@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "duikou.exchange_io",
     "duikou.people",
     "duikou.orders",
+    "duikou.investment",
     "duikou.reports",
     "duikou.demo",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("io/", include("duikou.exchange_io.urls")),
     path("", include("duikou.people.urls")),
     path("", include("duikou.orders.urls")),
+    path("investment/", include("duikou.investment.urls")),
     path("accounts/", include("duikou.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

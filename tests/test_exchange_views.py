@@ -205,7 +205,10 @@ def test_templates_have_drop_downs_an_example_and_the_guide(client_for, reg):
     response = client.get(reverse("exchange_io:template_all"))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["项目", "资金", "结对", "人员", "培训", "点单", "说明", "_下拉列表"]
+    assert wb.sheetnames == [
+        *["项目", "资金", "结对", "人员", "培训", "点单", "企业", "政策", "招商"],
+        *["说明", "_下拉列表"],
+    ]
     ws = wb["项目"]
     assert [c.value for c in ws[1]] == PROJECT_HEADER
     assert ws["A1"].font.b and ws["A2"].value == "ZJHX-2023-015"

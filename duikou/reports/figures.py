@@ -395,6 +395,54 @@ def orders(year: int, user: User | None = None) -> dict:
     }
 
 
+def deals(year: int, user: User | None = None) -> dict:
+    """Investment deals signed in the year (count, amount) and, of those, the stage each stood
+    at on 31 December (its last stage change by then), by county and by industry section."""
+    from duikou.investment import scopes as investment_scopes
+    from duikou.investment.models import Deal, DealStageChange
+    from duikou.investment.vocab import DealStage
+
+    qs = investment_scopes.deals_for_user(user) if user is not None else Deal.objects.all()
+    signed = qs.filter(signed_on__year=year)
+    # One query for the deals, one for their stage changes (none when nothing was signed).
+    rows = list(
+        signed.order_by("county__code", "industry_section").values_list(
+            "pk", "county__short_name", "county__name", "industry_section", "signed_amount"
+        )
+    )
+    year_end = dt.date(year, 12, 31)
+    stage_at_end: dict[int, str] = {}
+    if rows:
+        for deal_id, stage in (
+            DealStageChange.objects.filter(deal__in=[r[0] for r in rows], date__lte=year_end)
+            .order_by("deal_id", "date", "pk")
+            .values_list("deal_id", "to_stage")
+        ):
+            stage_at_end[deal_id] = stage  # the last one by the year's end wins
+    by_stage = Counter(stage_at_end.values())
+    by_county: dict[str, dict] = {}
+    by_industry: dict[str, dict] = {}
+    total = Decimal(0)
+    for _pk, short, name, section, amount in rows:
+        total += amount or Decimal(0)
+        for bucket, key in ((by_county, short or name), (by_industry, section)):
+            entry = bucket.setdefault(key, {"count": 0, "signed": Decimal(0)})
+            entry["count"] += 1
+            entry["signed"] += amount or Decimal(0)
+    return {
+        "signed_count": len(rows),
+        "signed": _money(total),
+        "by_stage": _ordered(by_stage, DealStage),
+        "by_county": {
+            k: {"count": v["count"], "signed": _money(v["signed"])} for k, v in by_county.items()
+        },
+        "by_industry": {
+            k: {"count": v["count"], "signed": _money(v["signed"])}
+            for k, v in sorted(by_industry.items())
+        },
+    }
+
+
 def compute(year: int, user: User | None = None) -> dict:
     """All figures of a year, in the figures.md contract (plus our own additions)."""
     return {
@@ -409,6 +457,7 @@ def compute(year: int, user: User | None = None) -> dict:
         "achievements": achievements(year, user),
         "pairings": pairings(year, user),
         "orders": orders(year, user),
+        "deals": deals(year, user),
         "organisations": organisations(user),
     }
 
