@@ -13,10 +13,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from duikou.exchange_io.models import ImportBatch
+from duikou.investment import services as invest_services
 from duikou.orders.models import DemandStatus, PlanningRun, Visit
 from duikou.people import services as people_services
 from duikou.people.models import AvailabilityWindow
 from duikou.projects.models import FlowEvidence, ProgressPhoto
+from tests.investment_kit import Kit as InvestmentKit
 from tests.test_orders_demands import make_demand
 from tests.test_people_views import World as PeopleWorld
 from tests.test_projects_views import World as ProjectsWorld
@@ -76,6 +78,17 @@ class AttackWorld:
         for someone in (people.li, people.zhao):
             someone.photo.save("photo.png", ContentFile(_PNG), save=True)
         availability = AvailabilityWindow.objects.filter(person=people.li).first()
+        invest = InvestmentKit(reg)
+        deal = invest_services.deal_create
+        dulan_deal = deal(
+            actor=None, name="都兰枸杞项目", enterprise=invest.small, county=reg.dulan, on=today
+        )
+        wulan_deal = deal(
+            actor=None, name="乌兰光伏项目", enterprise=invest.solar, county=reg.wulan, on=today
+        )
+        event = invest_services.event_create(
+            actor=None, name="杭州推介会", date=today, place="杭州", organiser="浙江省援青指挥部"
+        )
         common = {
             "run": run.pk,
             "people_batch": people.batch.pk,
@@ -83,6 +96,9 @@ class AttackWorld:
             "training": people.training.pk,
             "sheet": "项目",
             "fmt": "xlsx",
+            "enterprise": invest.solar.pk,
+            "policy": invest.pv.pk,
+            "event": event.pk,
         }
         self.people, self.projects = people, projects
         self.ids = {
@@ -99,6 +115,7 @@ class AttackWorld:
                 "demand": open_dulan.pk,
                 "visit": dulan_visit.pk,
                 "import_batch": _import_batch(reg.dulan_team).pk,
+                "deal": dulan_deal.pk,
             },
             "wulan": {
                 **common,
@@ -113,5 +130,6 @@ class AttackWorld:
                 "demand": open_wulan.pk,
                 "visit": wulan_visit.pk,
                 "import_batch": _import_batch(reg.wulan_team).pk,
+                "deal": wulan_deal.pk,
             },
         }
