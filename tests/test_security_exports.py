@@ -26,7 +26,7 @@ def _mangle() -> int:
 
     skip_fields = {"password", "username", "email", "id_hash", "task_id", "code"}
     changed = 0
-    for label in ("core", "projects", "people", "orders"):
+    for label in ("core", "projects", "people", "orders", "investment"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical") or model._meta.proxy:
                 continue
@@ -110,8 +110,13 @@ def test_every_export_neutralises_formula_text(tmp_path):
         "exchange_io:template_all": ["/io/templates/all.xlsx"],
         "exchange_io:template": [f"/io/templates/{s.name}.xlsx" for s in specs.ordered()],
         "exchange_io:batch_errors": [f"/io/batches/{batch}/errors.xlsx"],
+        "investment:enterprise_export": ["/investment/enterprises/export.xlsx"],
+        "investment:policy_export": ["/investment/policies/export.xlsx"],
+        "investment:deal_export": ["/investment/deals/export.xlsx"],
     }
     csvs = {
+        "investment:enterprise_export": ["/investment/enterprises/export.csv"],
+        "investment:deal_export": ["/investment/deals/export.csv"],
         "projects:project_export": ["/projects/export.csv"],
         "projects:flow_export": ["/projects/flows/export.csv"],
     }

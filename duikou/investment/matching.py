@@ -75,6 +75,10 @@ def _segmenter():
                 import jieba
 
                 jieba.setLogLevel(logging.WARNING)
+                # jieba prints through a handler of its own, which would bypass the log
+                # filter that masks personal data: its lines go to the configured handlers.
+                for handler in list(jieba.default_logger.handlers):
+                    jieba.default_logger.removeHandler(handler)
                 for word in DOMAIN_WORDS:
                     jieba.add_word(word)
                 jieba.initialize()
