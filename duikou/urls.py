@@ -13,3 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A lost database before any view ran answers the 503 page too (core.middleware).
+handler500 = "duikou.core.middleware.server_error"

@@ -39,6 +39,8 @@ def test_postgresql_restarted_under_the_server_recovers_without_a_restart(reg, c
     import psycopg
 
     client = client_for(reg.hq)
+    # As a server does: the exception becomes the error page (the test client would re-raise).
+    client.raise_request_exception = False
     url = reverse("orders:run_list")
     assert client.get(url).status_code == 200
     pid = connection.connection.info.backend_pid
@@ -127,3 +129,18 @@ def test_a_person_export_on_a_full_disk_writes_nothing(reg, tmp_path, monkeypatc
     with pytest.raises(CommandError, match="写入"):
         call_command("people_export", "--person", LI_ID, "--reason", "本人申请", "-o", str(out))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lost_database_before_any_view_gets_the_503_page_too(rf):
+    from duikou.core import middleware
+
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = middleware.server_error(rf.get("/"))
+    assert response.status_code == 503
+    assert "数据库暂时不可用" in response.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert middleware.server_error(rf.get("/")).status_code == 500

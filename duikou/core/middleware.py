@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from duikou.lib.masking import ID_LIKE, MOBILE_LIKE
 
@@ -107,20 +109,34 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
-        # The driver's message names the server, never the data; no traceback needed.
-        log.error("database unavailable: %s: %s", type(exception).__name__, exception)
-        # Drop the broken connection now (Django would at the end of the request, but only
-        # outside a transaction and only through the request_finished signal).
-        for conn in connections.all(initialized_only=True):
-            if not conn.in_atomic_block:
-                try:
-                    conn.close_if_unusable_or_obsolete()
-                except (OperationalError, InterfaceError):
-                    pass
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "10"
-        response["Cache-Control"] = "no-store"
-        return response
+        return database_unavailable(exception)
+
+
+def database_unavailable(exception: Exception) -> HttpResponse:
+    """The 503 page for a lost database, the broken connection dropped."""
+    # The driver's message names the server, never the data; no traceback needed.
+    log.error("database unavailable: %s: %s", type(exception).__name__, exception)
+    # Drop the broken connection now (Django would at the end of the request, but only
+    # outside a transaction and only through the request_finished signal).
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            try:
+                conn.close_if_unusable_or_obsolete()
+            except (OperationalError, InterfaceError):
+                pass
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a lost database met before any view ran (loading the session, the sign-in
+    checks of the middleware) gets the same 503 page; anything else Django's 500 page."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, OperationalError | InterfaceError):
+        return database_unavailable(exception)
+    return defaults.server_error(request)
 
 
 class NoStoreMiddleware:
