@@ -131,6 +131,7 @@ def test_a_person_export_on_a_full_disk_writes_nothing(reg, tmp_path, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.django_db
 def test_a_lost_database_before_any_view_gets_the_503_page_too(rf):
     from duikou.core import middleware
 
