@@ -22,6 +22,7 @@ from duikou.accounts.models import User
 from duikou.core.demo import DEMO_PASSWORD, DEMO_USERNAMES, load_registry_demo
 from duikou.core.models import Organisation
 from duikou.demo.models import DemoDatabase
+from duikou.exchanges import demo as exchanges_demo
 from duikou.investment import demo as investment_demo
 from duikou.orders import demo as orders_demo
 from duikou.people import demo as people_demo
@@ -88,6 +89,7 @@ def load_demo(stdout=None, *, force: bool = False) -> list[dict]:
         people_demo.load_people_demo(stdout=stdout)
         orders_demo.load_orders_demo(stdout=stdout)
         investment_demo.load_investment_demo(stdout=stdout)
+        exchanges_demo.load_exchanges_demo(stdout=stdout)
         if demo_database:
             marker = DemoDatabase.objects.first() or DemoDatabase()
             marker.save()

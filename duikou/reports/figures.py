@@ -443,6 +443,63 @@ def deals(year: int, user: User | None = None) -> dict:
     }
 
 
+def events(year: int, user: User | None = None) -> dict:
+    """Exchange events starting in the year, by kind; with the participants by side (our own
+    addition) and the count."""
+    from duikou.exchanges import scopes as exchanges_scopes
+    from duikou.exchanges.models import Event
+    from duikou.exchanges.vocab import EventKind
+
+    qs = exchanges_scopes.events_for_user(user) if user is not None else Event.objects.all()
+    rows = list(
+        qs.filter(start_date__year=year).values_list("kind", "haixi_count", "zhejiang_count")
+    )
+    return {
+        "count": len(rows),
+        "by_kind": _ordered(Counter(kind for kind, _h, _z in rows), EventKind),
+        "participants": {
+            "海西": sum(h for _k, h, _z in rows),
+            "浙江": sum(z for _k, _h, z in rows),
+        },
+    }
+
+
+def offsite_classes(year: int, user: User | None = None) -> dict:
+    """Off-site classes (异地班) of the year's intake: count, students, their majors."""
+    from duikou.exchanges import scopes as exchanges_scopes
+    from duikou.exchanges.models import OffsiteClass
+
+    qs = exchanges_scopes.classes_for_user(user) if user is not None else OffsiteClass.objects.all()
+    rows = list(qs.filter(intake_year=year).order_by("major").values_list("major", "students"))
+    return {
+        "count": len(rows),
+        "students": sum(n for _m, n in rows),
+        "majors": sorted({m for m, _n in rows}),
+    }
+
+
+def indicators(year: int, user: User | None = None) -> dict:
+    """Hand-entered indicator values of the year with unit and source, always `entered`: they
+    are not computed from records, and the mark keeps anyone from taking them for figures."""
+    from duikou.exchanges import scopes as exchanges_scopes
+    from duikou.exchanges.models import IndicatorValue
+
+    qs = (
+        exchanges_scopes.indicator_values_for_user(user)
+        if user is not None
+        else IndicatorValue.objects.select_related("indicator")
+    )
+    return {
+        v.indicator.name: {
+            "value": v.value_text,
+            "unit": v.indicator.unit,
+            "source": v.source,
+            "entered": True,
+        }
+        for v in qs.filter(year=year).order_by("indicator__name")
+    }
+
+
 def compute(year: int, user: User | None = None) -> dict:
     """All figures of a year, in the figures.md contract (plus our own additions)."""
     return {
@@ -458,6 +515,9 @@ def compute(year: int, user: User | None = None) -> dict:
         "pairings": pairings(year, user),
         "orders": orders(year, user),
         "deals": deals(year, user),
+        "events": events(year, user),
+        "offsite_classes": offsite_classes(year, user),
+        "indicators": indicators(year, user),
         "organisations": organisations(user),
     }
 
