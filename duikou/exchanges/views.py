@@ -155,6 +155,8 @@ def _month_param(request: HttpRequest) -> dt.date:
     raw = request.GET.get("month", "").strip()
     try:
         year, month = (int(x) for x in raw.split("-")) if raw and len(raw) <= 7 else (0, 0)
+        if not 1901 <= year <= 2999:  # the grid reaches into the months either side
+            raise ValueError(raw)
         return dt.date(year, month, 1)
     except (ValueError, TypeError):
         today = timezone.localdate()
