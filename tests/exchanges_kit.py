@@ -15,7 +15,9 @@ PHONE = "13912345678"
 
 def resident_id(first17: str = "63280219900101123") -> str:
     """A resident ID number with its right check character."""
-    return first17 + ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+    return (
+        first17 + ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+    )
 
 
 ID_NUMBER = resident_id()

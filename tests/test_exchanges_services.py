@@ -110,7 +110,11 @@ def test_named_participants_keep_phone_and_id_encrypted(kit):
 def test_a_bad_phone_or_id_number_is_refused_without_echoing_it(kit, reg):
     with pytest.raises(ValidationError) as err:
         services.participant_add(
-            actor=reg.hq, event=kit.dulan_event, name="甲", side="海西", id_number="632802199001011230"
+            actor=reg.hq,
+            event=kit.dulan_event,
+            name="甲",
+            side="海西",
+            id_number="632802199001011230",
         )
     assert "id_number" in err.value.message_dict
     assert "632802199001011230" not in str(err.value)

@@ -170,9 +170,10 @@ def test_classes_page_figures_by_year_and_headquarters_writes(kit, client_for):
     html = client_for(kit.reg.hq).get(reverse("exchanges:class_list")).content.decode()
     assert "旅游管理" in html and 'id="classes-by-year"' in html
     assert client_for(kit.reg.dulan_team).get(reverse("exchanges:class_create")).status_code == 403
-    assert "旅游管理" not in client_for(kit.reg.wulan_team).get(
-        reverse("exchanges:class_list")
-    ).content.decode()
+    assert (
+        "旅游管理"
+        not in client_for(kit.reg.wulan_team).get(reverse("exchanges:class_list")).content.decode()
+    )
     r = client_for(kit.reg.hq).post(
         reverse("exchanges:class_create"),
         {

@@ -26,7 +26,7 @@ def _mangle() -> int:
 
     skip_fields = {"password", "username", "email", "id_hash", "task_id", "code"}
     changed = 0
-    for label in ("core", "projects", "people", "orders", "investment"):
+    for label in ("core", "projects", "people", "orders", "investment", "exchanges"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical") or model._meta.proxy:
                 continue
@@ -113,6 +113,7 @@ def test_every_export_neutralises_formula_text(tmp_path):
         "investment:enterprise_export": ["/investment/enterprises/export.xlsx"],
         "investment:policy_export": ["/investment/policies/export.xlsx"],
         "investment:deal_export": ["/investment/deals/export.xlsx"],
+        "exchanges:event_export": ["/exchanges/export.xlsx", "/exchanges/export.xlsx?year=2023"],
     }
     csvs = {
         "investment:enterprise_export": ["/investment/enterprises/export.csv"],
@@ -178,6 +179,7 @@ def test_people_pages_and_exports_are_never_stored():
         "/orders/export.xlsx",
         "/orders/visits/export.xlsx",
         "/io/templates/all.xlsx",
+        "/exchanges/export.xlsx",
         "/",
         "/projects/",
     ]

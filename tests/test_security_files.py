@@ -81,6 +81,8 @@ NOT_SPREADSHEETS = {
     "projects:file": "uploaded evidence and photos (row 8 tests)",
     "people:person_photo": "a person's photo (row 12 tests)",
     "exchange_io:templates": "the HTML page that lists the templates",
+    "exchanges:photo": "an exchange event's photo (scoped like progress photos, tested there)",
+    "exchanges:photo_upload": "the form that uploads an event's photos, not a download",
 }
 
 

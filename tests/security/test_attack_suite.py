@@ -194,6 +194,25 @@ TABLE: dict[str, Rule] = {
     "orders:run_confirm": W("H", "run"),
     "orders:run_stop": W("H", "run"),
     "orders:run_rerun": W("H", "run"),
+    # Exchanges: an event is read by headquarters, the viewer (without named participants)
+    # and the team of its county, and written by headquarters and that team; a photo is read
+    # as its event; classes and indicators are written by headquarters
+    "exchanges:event_list": R(ALL),
+    "exchanges:event_export": R(ALL),
+    "exchanges:calendar": R(ALL),
+    "exchanges:event_create": W("HDW"),
+    "exchanges:event_detail": R(("HDV", "HWV"), "exch_event"),
+    "exchanges:event_edit": W(("HD", "HW"), "exch_event"),
+    "exchanges:participant_add": W(("HD", "HW"), "exch_event"),
+    "exchanges:photo_upload": W(("HD", "HW"), "exch_event"),
+    "exchanges:photo": R(("HDV", "HWV"), "exch_photo"),
+    "exchanges:class_list": R(ALL),
+    "exchanges:class_create": W("H"),
+    "exchanges:class_edit": W("H", "offsite_class"),
+    "exchanges:indicator_list": R(ALL),
+    "exchanges:indicator_create": W("H"),
+    "exchanges:indicator_detail": R(ALL, "indicator"),
+    "exchanges:indicator_value": W("H", "indicator"),
     # Figures
     "reports:dashboard": R(ALL),
     "reports:funds": R(ALL),

@@ -51,6 +51,51 @@ def _import_batch(user) -> ImportBatch:
     return batch
 
 
+def _exchanges(reg) -> dict:
+    """An event in 都兰 and one in 乌兰 (each with a photo and a named participant), an
+    off-site class from each county, an indicator with a value."""
+    from duikou.core import services as core_services
+    from duikou.exchanges import services as exch
+    from duikou.exchanges.models import EventPhoto
+
+    out: dict = {}
+    school = core_services.organisation_create(
+        actor=None, name="浙江旅游职业学院", kind="院校", side="支援方", division=reg.hangzhou
+    )
+    for side, county, hospital in (
+        ("dulan", reg.dulan, reg.dulan_hospital),
+        ("wulan", reg.wulan, reg.wulan_hospital),
+    ):
+        event = exch.event_create(
+            actor=None,
+            kind="夏令营",
+            title=f"{county.name}夏令营",
+            start_date=dt.date(2023, 8, 1),
+            end_date=dt.date(2023, 8, 5),
+            places=[county],
+            haixi_count=10,
+        )
+        exch.participant_add(
+            actor=None, event=event, name="马晓梅", side="海西", phone="13912345678"
+        )
+        photo = EventPhoto(event=event)
+        photo.image.save("camp.png", ContentFile(_PNG), save=True)
+        out[f"{side}_event"], out[f"{side}_photo"] = event, photo
+        out[f"{side}_class"] = exch.offsite_class_create(
+            actor=None,
+            school=school,
+            haixi_org=hospital,
+            major=f"{county.name}护理",
+            intake_year=2023,
+            students=30,
+        )
+    out["indicator"] = exch.indicator_create(actor=None, name="浙江游客人次", unit="人次")
+    exch.indicator_value_set(
+        actor=None, indicator=out["indicator"], year=2023, value="1100000", source="公报"
+    )
+    return out
+
+
 class AttackWorld:
     """ids[side][kind] → the pk (or str) filling a URL's argument of that kind."""
 
@@ -89,6 +134,7 @@ class AttackWorld:
         event = invest_services.event_create(
             actor=None, name="杭州推介会", date=today, place="杭州", organiser="浙江省援青指挥部"
         )
+        exch = _exchanges(reg)
         common = {
             "run": run.pk,
             "people_batch": people.batch.pk,
@@ -99,6 +145,7 @@ class AttackWorld:
             "enterprise": invest.solar.pk,
             "policy": invest.pv.pk,
             "event": event.pk,
+            "indicator": exch["indicator"].pk,
         }
         self.people, self.projects = people, projects
         self.ids = {
@@ -116,6 +163,9 @@ class AttackWorld:
                 "visit": dulan_visit.pk,
                 "import_batch": _import_batch(reg.dulan_team).pk,
                 "deal": dulan_deal.pk,
+                "exch_event": exch["dulan_event"].pk,
+                "exch_photo": exch["dulan_photo"].pk,
+                "offsite_class": exch["dulan_class"].pk,
             },
             "wulan": {
                 **common,
@@ -131,5 +181,8 @@ class AttackWorld:
                 "visit": wulan_visit.pk,
                 "import_batch": _import_batch(reg.wulan_team).pk,
                 "deal": wulan_deal.pk,
+                "exch_event": exch["wulan_event"].pk,
+                "exch_photo": exch["wulan_photo"].pk,
+                "offsite_class": exch["wulan_class"].pk,
             },
         }
