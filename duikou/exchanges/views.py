@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.core import uploads
@@ -201,7 +202,16 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         "prev": _shift(first, -1).strftime("%Y-%m"),
         "next": _shift(first, 1).strftime("%Y-%m"),
         "today": timezone.localdate(),
-        "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
+        # Monday first; pgettext: one character alone is ambiguous.
+        "weekdays": [
+            pgettext("星期", "一"),
+            pgettext("星期", "二"),
+            pgettext("星期", "三"),
+            pgettext("星期", "四"),
+            pgettext("星期", "五"),
+            pgettext("星期", "六"),
+            pgettext("星期", "日"),
+        ],
     }
     return render(request, "exchanges/calendar.html", ctx)
 
