@@ -35,6 +35,7 @@ class EventForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["places"].queryset = scopes.event_places()
+        self.fields["places"].label_from_instance = lambda d: d.name  # 都兰县, 杭州市
         self.fields["places"].widget.attrs["size"] = 10
         self.fields["organisers"].widget.attrs["size"] = 10
 
