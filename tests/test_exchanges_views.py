@@ -218,3 +218,26 @@ def test_the_dashboard_shows_the_exchanges_panel(kit, client_for, settings):
     html = client_for(kit.reg.hq).get(reverse("reports:dashboard")).content.decode()
     assert 'id="exchanges-panel"' in html and "夏令营 1" in html
     assert "浙江游客人次" in html and "badge-entered" in html
+
+
+def test_the_list_calendar_and_dashboard_do_not_query_per_event(
+    kit, client_for, django_assert_max_num_queries
+):
+    for i in range(15):
+        services.event_create(
+            actor=None,
+            kind="比赛",
+            title=f"友谊赛{i}",
+            start_date=D(2023, 8, 1 + i),
+            end_date=D(2023, 8, 2 + i),
+            places=[kit.reg.dulan, kit.reg.hangzhou],
+            organisers=[kit.reg.dulan_hospital],
+        )
+    c = client_for(kit.reg.dulan_team)
+    for url, limit in [
+        (reverse("exchanges:event_list"), 14),
+        (reverse("exchanges:calendar") + "?month=2023-08", 12),
+        (reverse("exchanges:event_export"), 14),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert c.get(url).status_code == 200, url
