@@ -710,3 +710,130 @@ def trace(key: str, year: int, data: dict) -> dict:
         indicator = _dig(data, parts) or {}
         entry.update(entered=True, source=indicator.get("source", ""), records=None)
     return entry
+
+
+# Rows of the statistical workbook (统计报表). A period is a year, or months first..last of it.
+
+
+def period_bounds(year: int, months: tuple[int, int] = (1, 12)) -> tuple[dt.date, dt.date]:
+    import calendar
+
+    first, last = months
+    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+
+
+def roster_rows(
+    year: int, user: User | None = None, months=(1, 12), personal: bool = True
+) -> list[dict]:
+    """Postings overlapping the period with their person; `personal` adds the phone, masked
+    (never clear: a roster leaves the platform)."""
+    start, end = period_bounds(year, months)
+    qs = (
+        _postings(user)
+        .overlapping(start, end)
+        .select_related("person", "batch", "sending_org", "host_org", "host_department")
+        .order_by("kind", "field", "person__name", "pk")
+    )
+    out = []
+    for p in qs:
+        row = {
+            "name": p.person.name,
+            "gender": p.person.gender,
+            "kind": p.kind,
+            "field": p.field,
+            "batch": (p.batch.name or f"第{p.batch.number}批") if p.batch else "",
+            "sending_org": p.sending_org.name if p.sending_org else "",
+            "host_org": p.host_org.name if p.host_org else "",
+            "host_department": p.host_department.name if p.host_department else "",
+            "start": p.start_date,
+            "end": p.end_date,
+        }
+        if personal:
+            row["phone"] = p.person.phone_masked if p.person.phone_cipher else ""
+        out.append(row)
+    return out
+
+
+def training_rows(year: int, user: User | None = None, months=(1, 12)) -> list[dict]:
+    """Training placements starting in the period."""
+    start, end = period_bounds(year, months)
+    qs = (
+        _trainings(user)
+        .filter(start_date__gte=start, start_date__lte=end)
+        .select_related("person", "home_org", "host_org")
+        .order_by("field", "start_date", "pk")
+    )
+    return [
+        {
+            "name": t.person.name,
+            "home_org": t.home_org.name if t.home_org else "",
+            "host_org": t.host_org.name if t.host_org else "",
+            "host_unit": t.host_unit,
+            "programme": t.programme,
+            "field": t.field,
+            "start": t.start_date,
+            "end": t.end_date,
+        }
+        for t in qs
+    ]
+
+
+def demand_rows(year: int, user: User | None = None, months=(1, 12)) -> list[dict]:
+    """Demands (点单) posted in the period (withdrawn left out) with their delivered visit."""
+    from duikou.orders.models import DemandStatus, VisitStatus
+
+    start, end = period_bounds(year, months)
+    qs = (
+        _demands(user)
+        .filter(posted_at__date__gte=start, posted_at__date__lte=end)
+        .exclude(status=DemandStatus.WITHDRAWN)
+        .select_related("organisation")
+        .prefetch_related("visits__expert")
+        .order_by("posted_at", "pk")
+    )
+    out = []
+    for d in qs:
+        visit = next(
+            (v for v in d.visits.all() if v.status == VisitStatus.DELIVERED),
+            None,
+        )
+        out.append(
+            {
+                "posted": timezone.localtime(d.posted_at).date(),
+                "organisation": d.organisation.name,
+                "skill": d.skill,
+                "service_kind": d.service_kind,
+                "days": d.days,
+                "status": d.status,
+                "expert": visit.expert.name if visit and visit.expert else "",
+                "visit_start": visit.start_date if visit else None,
+                "delivered_days": visit.delivered_days if visit else None,
+                "rating": visit.rating if visit else None,
+                "served": visit is not None,
+            }
+        )
+    return out
+
+
+def deal_rows(year: int, user: User | None = None, months=(1, 12)) -> list[dict]:
+    """Investment deals signed in the period."""
+    from duikou.investment import scopes as investment_scopes
+    from duikou.investment.models import Deal
+
+    start, end = period_bounds(year, months)
+    qs = investment_scopes.deals_for_user(user) if user is not None else Deal.objects.all()
+    return [
+        {
+            "name": d.name,
+            "enterprise": d.enterprise.name if d.enterprise else "",
+            "county": (d.county.short_name or d.county.name) if d.county else "",
+            "industry": d.industry_section,
+            "stage": d.stage,
+            "signed_on": d.signed_on,
+            "signed": _money(d.signed_amount),
+            "invested": _money(d.invested),
+        }
+        for d in qs.filter(signed_on__gte=start, signed_on__lte=end)
+        .select_related("enterprise", "county")
+        .order_by("signed_on", "pk")
+    ]
