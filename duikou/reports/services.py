@@ -1,0 +1,85 @@
+"""Writes of the reports app: request a summary build, edit its narrative, record the build."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from duikou.accounts.models import User
+from duikou.core import servicekit
+from duikou.reports import scopes
+from duikou.reports.models import SummaryReport, SummaryStatus
+from duikou.reports.summary import SECTION_IDS
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+EDIT_MAX = 20_000  # characters per section
+
+
+def _require_writer(actor: User | None) -> None:
+    if actor is not None and not scopes.can_write_summary(actor):
+        raise PermissionDenied(_("只有指挥部可以生成和编辑年度工作综述。"))
+
+
+def _check_year(year: int) -> None:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValidationError(
+            {"year": _("年度 %(y)s 不在 %(a)s–%(b)s 之间。") % {"y": year, "a": YEAR_MIN, "b": YEAR_MAX}}
+        )
+
+
+def _enqueue(report: SummaryReport, regenerate: bool) -> None:
+    from duikou.reports import tasks
+
+    pk = report.pk
+    transaction.on_commit(lambda: tasks.build_summary.enqueue(pk, regenerate))
+
+
+@transaction.atomic
+def summary_request(*, actor: User | None, year: int, keep_edits: bool = True) -> SummaryReport:
+    """Queue a (re)generation of the year's summary from today's records. An edited narrative
+    is kept (keep_edits) or replaced by the new text; history names who chose which."""
+    _require_writer(actor)
+    _check_year(year)
+    report, created = SummaryReport.objects.select_for_update().get_or_create(year=year)
+    if not created and report.active and report.document is None:
+        return report  # the first build is under way
+    report.status = SummaryStatus.QUEUED
+    report.progress, report.phase, report.error = 0, "", ""
+    report.requested_by, report.requested_at = actor, timezone.now()
+    reason = _("重新生成，保留编辑的正文") if keep_edits else _("重新生成，替换编辑的正文")
+    if not keep_edits and report.edits:
+        report.edits, report.edited_by, report.edited_at = {}, actor, timezone.now()
+    servicekit.save(report, actor=actor, reason=reason if report.document else _("生成"))
+    _enqueue(report, regenerate=True)
+    return report
+
+
+@transaction.atomic
+def summary_edit(*, actor: User | None, report: SummaryReport, edits: dict[str, str]) -> SummaryReport:
+    """Save headquarters' narrative per section (blank: the generated text) and queue the PDF
+    of the edited document."""
+    _require_writer(actor)
+    if report.document is None:
+        raise ValidationError({"edits": _("综述尚未生成，不能编辑。")})
+    unknown = set(edits) - set(SECTION_IDS)
+    if unknown:
+        raise ValidationError({"edits": _("未知的章节：%(s)s") % {"s": "、".join(sorted(unknown))}})
+    cleaned = {}
+    for sid, text in edits.items():
+        text = (text or "").replace("\r\n", "\n").strip()
+        if len(text) > EDIT_MAX:
+            raise ValidationError(
+                {"edits": _("章节正文不能超过 %(n)s 个字符。") % {"n": f"{EDIT_MAX:,}"}}
+            )
+        if text:
+            cleaned[sid] = text
+    if cleaned == (report.edits or {}):
+        return report
+    report.edits, report.edited_by, report.edited_at = cleaned, actor, timezone.now()
+    report.status, report.progress, report.phase = SummaryStatus.QUEUED, 0, ""
+    servicekit.save(report, actor=actor, reason=_("编辑正文"))
+    SummaryReport.objects.filter(pk=report.pk).update(pdf=None)
+    _enqueue(report, regenerate=False)
+    return report
