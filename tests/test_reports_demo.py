@@ -117,9 +117,7 @@ def test_the_word_file_holds_the_same_text(md_2023):
 def test_the_pdf_holds_the_same_text(md_2023, tmp_path):
     pdf = render.render(summary.build(2023), "pdf")
     (tmp_path / "s.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftotext", "-layout", "s.pdf", "s.txt"], cwd=tmp_path, check=True, timeout=60
-    )
+    subprocess.run(["pdftotext", "-layout", "s.pdf", "s.txt"], cwd=tmp_path, check=True, timeout=60)
     text = (tmp_path / "s.txt").read_text(encoding="utf-8")
     marks = set(re.findall(r"〔\d+〕", text))
     # A superscript mark may wrap to the next line in the text layout: compare without them.
@@ -140,7 +138,9 @@ def test_the_workbook_totals_equal_the_figures(tmp_path):
     data = figures.compute(2023)
     wb = load_workbook(out)
     assert Decimal(str(_sheet_total(wb, "项目进度", 7))) == Decimal(data["projects"]["aid"]) / 10000
-    assert wb["项目进度"].cell(wb["项目进度"].max_row, 2).value == f"{data['projects']['count']}个项目"
+    assert (
+        wb["项目进度"].cell(wb["项目进度"].max_row, 2).value == f"{data['projects']['count']}个项目"
+    )
     assert wb["项目进度"].max_row == data["projects"]["count"] + 2
     flows = wb["资金流水"]
     subtotals = {
@@ -155,7 +155,9 @@ def test_the_workbook_totals_equal_the_figures(tmp_path):
     assert _sheet_total(wb, "招商项目", 2) == f"{data['deals']['signed_count']}个"
     assert Decimal(str(_sheet_total(wb, "招商项目", 7))) == Decimal(data["deals"]["signed"]) / 10000
     assert not any(
-        re.fullmatch(r"1[3-9]\d{9}", str(c.value or "")) for row in wb["人员名册"].iter_rows() for c in row
+        re.fullmatch(r"1[3-9]\d{9}", str(c.value or ""))
+        for row in wb["人员名册"].iter_rows()
+        for c in row
     )
 
 

@@ -162,8 +162,12 @@ def test_the_command_refuses_an_unknown_format_or_a_year_out_of_range(reg, tmp_p
 
 
 def test_the_command_writes_md_and_html(reg, tmp_path):
-    call_command("report", "summary", "--year", "2023", "--format", "md", "-o", str(tmp_path / "s.md"))
-    call_command("report", "summary", "--year", "2023", "--format", "html", "-o", str(tmp_path / "s.html"))
+    call_command(
+        "report", "summary", "--year", "2023", "--format", "md", "-o", str(tmp_path / "s.md")
+    )
+    call_command(
+        "report", "summary", "--year", "2023", "--format", "html", "-o", str(tmp_path / "s.html")
+    )
     assert "3家〔" in (tmp_path / "s.md").read_text(encoding="utf-8")
     assert 'id="src-1"' in (tmp_path / "s.html").read_text(encoding="utf-8")
 
@@ -270,10 +274,10 @@ def test_headquarters_builds_the_summary_and_everyone_allowed_downloads_it(
     assert client.get("/reports/summary/2023/progress/").status_code == 200
     viewer = client_for(reg.viewer)
     for fmt in ("md", "html", "docx", "pdf"):
-        got = viewer.get(f"/reports/summary/2023/download.{fmt}")
+        got = viewer.get(f"/reports/summary/2023/download/?format={fmt}")
         assert got.status_code == 200, fmt
         assert "attachment" in got["Content-Disposition"]
-    assert viewer.get("/reports/summary/2023/download.rtf").status_code == 404
+    assert viewer.get("/reports/summary/2023/download/?format=rtf").status_code == 404
     assert viewer.post("/reports/summary/generate/", {"year": 2023}).status_code == 403
     assert viewer.get("/reports/summary/2023/edit/").status_code == 403
 
@@ -284,7 +288,7 @@ def test_the_others_find_no_reports_page(reg, client_for, who):
     for url in (
         "/reports/summary/",
         "/reports/workbook.xlsx?year=2023",
-        "/reports/summary/2023/download.md",
+        "/reports/summary/2023/download/?format=md",
     ):
         assert client.get(url).status_code == 404
 
@@ -311,7 +315,7 @@ def test_edits_are_saved_with_history_and_regenerating_keeps_or_replaces_them(
     report = SummaryReport.objects.get(year=2023)
     assert report.edits == {"overview": text} and report.edited_by == reg.hq
     assert report.status == "已完成" and bytes(report.pdf)
-    assert text in client.get("/reports/summary/2023/download.md").content.decode()
+    assert text in client.get("/reports/summary/2023/download/?format=md").content.decode()
     edit_row = report.history.filter(history_change_reason="编辑正文").get()
     assert edit_row.history_user == reg.hq
     page = client.get("/reports/summary/?year=2023").content.decode()
@@ -323,4 +327,4 @@ def test_edits_are_saved_with_history_and_regenerating_keeps_or_replaces_them(
     assert report.edits == {}
     reasons = list(report.history.values_list("history_change_reason", flat=True))
     assert "重新生成，保留编辑的正文" in reasons and "重新生成，替换编辑的正文" in reasons
-    assert text not in client.get("/reports/summary/2023/download.md").content.decode()
+    assert text not in client.get("/reports/summary/2023/download/?format=md").content.decode()

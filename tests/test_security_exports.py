@@ -113,6 +113,10 @@ def test_every_export_neutralises_formula_text(tmp_path):
         "investment:enterprise_export": ["/investment/enterprises/export.xlsx"],
         "investment:policy_export": ["/investment/policies/export.xlsx"],
         "investment:deal_export": ["/investment/deals/export.xlsx"],
+        "reports:workbook_download": [
+            "/reports/workbook.xlsx?year=2023",
+            "/reports/workbook.xlsx?year=2027&quarter=1",  # the orders demo's demands
+        ],
     }
     csvs = {
         "investment:enterprise_export": ["/investment/enterprises/export.csv"],

@@ -81,6 +81,7 @@ NOT_SPREADSHEETS = {
     "projects:file": "uploaded evidence and photos (row 8 tests)",
     "people:person_photo": "a person's photo (row 12 tests)",
     "exchange_io:templates": "the HTML page that lists the templates",
+    "reports:summary_download": "the year-end summary: Markdown, HTML, Word or PDF",
 }
 
 

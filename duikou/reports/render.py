@@ -95,7 +95,10 @@ def to_html(doc: dict, base_url: str = "") -> str:
     def mark(n: int) -> str:
         return f'<sup><a href="#src-{n}">〔{n}〕</a></sup>'
 
-    body = [f"<h1>{escape(doc['title'])}</h1>", f"<p class=meta>生成时间：{doc['generated_at']}</p>"]
+    body = [
+        f"<h1>{escape(doc['title'])}</h1>",
+        f"<p class=meta>生成时间：{doc['generated_at']}</p>",
+    ]
     for sec in doc["sections"]:
         body.append(f"<h2>{escape(sec['heading'])}</h2>")
         body += [f"<p>{_para_text(p, mark, escape)}</p>" for p in sec["paragraphs"]]

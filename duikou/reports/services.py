@@ -25,7 +25,10 @@ def _require_writer(actor: User | None) -> None:
 def _check_year(year: int) -> None:
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise ValidationError(
-            {"year": _("年度 %(y)s 不在 %(a)s–%(b)s 之间。") % {"y": year, "a": YEAR_MIN, "b": YEAR_MAX}}
+            {
+                "year": _("年度 %(y)s 不在 %(a)s–%(b)s 之间。")
+                % {"y": year, "a": YEAR_MIN, "b": YEAR_MAX}
+            }
         )
 
 
@@ -57,7 +60,9 @@ def summary_request(*, actor: User | None, year: int, keep_edits: bool = True) -
 
 
 @transaction.atomic
-def summary_edit(*, actor: User | None, report: SummaryReport, edits: dict[str, str]) -> SummaryReport:
+def summary_edit(
+    *, actor: User | None, report: SummaryReport, edits: dict[str, str]
+) -> SummaryReport:
     """Save headquarters' narrative per section (blank: the generated text) and queue the PDF
     of the edited document."""
     _require_writer(actor)

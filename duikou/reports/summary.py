@@ -484,7 +484,9 @@ def _projects(b: _Builder) -> None:
     else:
         sec["notes"].append(f"{b.year}年没有民生或产业项目记录。")
     if cats:
-        ref = b.ref("projects.aid", "年度项目援助资金", format_report(Decimal(d["projects"]["aid"])))
+        ref = b.ref(
+            "projects.aid", "年度项目援助资金", format_report(Decimal(d["projects"]["aid"]))
+        )
         sec["tables"].append(
             {
                 "title": "项目资金分类别情况",
@@ -599,8 +601,10 @@ def build(year: int, data: dict | None = None) -> dict:
         doc["empty"] = True
         sec = b.section("overview", "总体情况")
         sec["paragraphs"].append(
-            [f"平台中没有{year}年的对口支援工作记录（项目、资金、人员、结对、招商、消费帮扶），"
-             "因此本年度综述没有可陈述的数字。"]
+            [
+                f"平台中没有{year}年的对口支援工作记录（项目、资金、人员、结对、招商、消费帮扶），"
+                "因此本年度综述没有可陈述的数字。"
+            ]
         )
         return doc
     _overview(b)
@@ -655,7 +659,5 @@ def narrative(sec: dict) -> str:
     """A section's paragraphs as editable text: references written 〔n〕 after their number."""
     out = []
     for para in sec["paragraphs"]:
-        out.append(
-            "".join(s if isinstance(s, str) else f"{s['t']}〔{s['ref']}〕" for s in para)
-        )
+        out.append("".join(s if isinstance(s, str) else f"{s['t']}〔{s['ref']}〕" for s in para))
     return "\n\n".join(out)

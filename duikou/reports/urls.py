@@ -20,9 +20,9 @@ urlpatterns = [
     ),
     path("reports/summary/<int:year>/edit/", views_summary.summary_edit, name="summary_edit"),
     path(
-        "reports/summary/<int:year>/download.<str:fmt>",
+        "reports/summary/<int:year>/download/",
         views_summary.summary_download,
         name="summary_download",
     ),
-    path("reports/workbook.xlsx", views_summary.workbook_download, name="workbook"),
+    path("reports/workbook.xlsx", views_summary.workbook_download, name="workbook_download"),
 ]

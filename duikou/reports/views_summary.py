@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duikou.core.history import history_entries
 from duikou.core.viewutils import int_param, is_htmx
-from duikou.reports import figures, render as renderer, scopes, services, summary, workbook
+from duikou.reports import figures, scopes, services, summary, workbook
+from duikou.reports import render as renderer
 from duikou.reports.models import SummaryReport
 from duikou.reports.tasks import document_of
 
@@ -70,7 +71,9 @@ def _for_page(doc: dict) -> dict:
     for sec in doc["sections"]:
         paragraphs = [
             [
-                {"text": s, "ref": None} if isinstance(s, str) else {"text": s["t"], "ref": s["ref"]}
+                {"text": s, "ref": None}
+                if isinstance(s, str)
+                else {"text": s["t"], "ref": s["ref"]}
                 for s in para
             ]
             for para in sec["paragraphs"]
@@ -172,8 +175,10 @@ def summary_edit(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def summary_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+def summary_download(request: HttpRequest, year: int) -> HttpResponse:
+    """?format=md|html|docx|pdf (default docx)."""
     _require_reader(request)
+    fmt = request.GET.get("format", "docx")
     if fmt not in renderer.FORMATS:
         raise Http404
     report = get_object_or_404(SummaryReport, year=year)
@@ -198,7 +203,7 @@ def workbook_download(request: HttpRequest) -> HttpResponse:
     quarter = int_param(request, "quarter", 1, 4, None)
     month = int_param(request, "month", 1, 12, None) if quarter is None else None
     try:
-        months, label = workbook.period(year, quarter, month)
+        _months, label = workbook.period(year, quarter, month)
     except workbook.PeriodError as exc:
         raise Http404 from exc
     content = workbook.build(

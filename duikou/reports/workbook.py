@@ -93,10 +93,17 @@ def _sheet(
 
 # Each sheet: (name, definition) for the cover, and a builder.
 DEFINITIONS = {
-    "项目进度": "年度计划内项目（不含已取消），援助资金为计划数；下达、拨付、支出为项目全部日期的资金"
-    "流水；形象进度为期末前最近一次进展报告；资金拨付率 = 拨付 ÷ 下达。季度、月度报表同列全年项目。",
-    "资金流水": "期间内发生的资金流水，按类型和资金来源汇总（全年合计等于 duikou figures 的 flows）。",
-    "人员名册": "在岗期与期间有交集的援派人员（按派驻记录计，一人多次派驻计多次）；联系电话已脱敏。",
+    "项目进度": (
+        "年度计划内项目（不含已取消），援助资金为计划数；下达、拨付、支出为项目全部日期的"
+        "资金流水；形象进度为期末前最近一次进展报告；资金拨付率 = 拨付 ÷ 下达。"
+        "季度、月度报表同列全年项目。"
+    ),
+    "资金流水": (
+        "期间内发生的资金流水，按类型和资金来源汇总（全年合计等于 duikou figures 的 flows）。"
+    ),
+    "人员名册": (
+        "在岗期与期间有交集的援派人员（按派驻记录计，一人多次派驻计多次）；联系电话已脱敏。"
+    ),
     "跟岗培训": "期间内开始的跟岗培训。",
     "专家点单": "期间内发布的点单需求（不含已撤回）及其已完成的坐诊服务。",
     "招商项目": "期间内签约的招商项目。",
@@ -212,10 +219,21 @@ def _roster_sheet(wb, year, user, months, personal) -> None:
 
 def _trainings_sheet(wb, year, user, months) -> None:
     rows = figures.training_rows(year, user, months)
-    headers = ["姓名", "派出单位", "培训单位", "培训科室", "培训项目", "领域", "开始日期", "结束日期"]
+    headers = [
+        "姓名",
+        "派出单位",
+        "培训单位",
+        "培训科室",
+        "培训项目",
+        "领域",
+        "开始日期",
+        "结束日期",
+    ]
     body = [
-        [r["name"], r["home_org"], r["host_org"], r["host_unit"], r["programme"], r["field"]]
-        + [r["start"], r["end"]]
+        [
+            *(r["name"], r["home_org"], r["host_org"], r["host_unit"], r["programme"]),
+            *(r["field"], r["start"], r["end"]),
+        ]
         for r in rows
     ]
     _sheet(wb, "跟岗培训", headers, body, ["合计", f"{len(rows)}人"], (), {2: 28, 3: 28})
@@ -226,8 +244,10 @@ def _orders_sheet(wb, year, user, months) -> None:
     headers = ["发布日期", "需求单位", "专业", "服务方式", "天数", "状态", "服务专家"]
     headers += ["服务开始", "实际服务天数", "评价"]
     body = [
-        [r["posted"], r["organisation"], r["skill"], r["service_kind"], r["days"], r["status"]]
-        + [r["expert"], r["visit_start"], r["delivered_days"], r["rating"]]
+        [
+            *(r["posted"], r["organisation"], r["skill"], r["service_kind"], r["days"]),
+            *(r["status"], r["expert"], r["visit_start"], r["delivered_days"], r["rating"]),
+        ]
         for r in rows
     ]
     served = sum(1 for r in rows if r["served"])
@@ -240,8 +260,10 @@ def _deals_sheet(wb, year, user, months, data) -> None:
     headers = ["项目名称", "企业", "县市", "行业门类", "阶段", "签约日期"]
     headers += ["签约金额（万元）", "已到位资金（万元）"]
     body = [
-        [r["name"], r["enterprise"], r["county"], r["industry"], r["stage"], r["signed_on"]]
-        + [_wan(r["signed"]), _wan(r["invested"])]
+        [
+            *(r["name"], r["enterprise"], r["county"], r["industry"], r["stage"]),
+            *(r["signed_on"], _wan(r["signed"]), _wan(r["invested"])),
+        ]
         for r in rows
     ]
     signed = sum((_wan(r["signed"]) for r in rows), Decimal(0))
@@ -265,9 +287,13 @@ def _events_sheet(wb, data) -> None:
     by_kind = (data.get("events") or {}).get("by_kind", {})
     body: list[list] = [[kind, n, "", ""] for kind, n in by_kind.items()]
     for name, ind in (data.get("indicators") or {}).items():
-        body.append([f"{name}（人工录入）", None, f"{ind['value']}{ind.get('unit', '')}", ind["source"]])
+        body.append(
+            [f"{name}（人工录入）", None, f"{ind['value']}{ind.get('unit', '')}", ind["source"]]
+        )
     total = ["活动合计", sum(by_kind.values()), "", ""]
-    _sheet(wb, "交流活动", ["活动类型/指标", "场次", "指标值", "来源"], body, total, (), {1: 24, 4: 30})
+    _sheet(
+        wb, "交流活动", ["活动类型/指标", "场次", "指标值", "来源"], body, total, (), {1: 24, 4: 30}
+    )
 
 
 def build(
