@@ -592,6 +592,7 @@ DEFINITIONS = {
     "indicators": "人工录入的年度指标值（非记录汇总），注明来源文件",
     "planned": "下一年度计划内项目（不含已取消）及当年开始的援派批次",
     "project_indicators": "资金拨付率 = 拨付 ÷ 下达，按年度项目（不含已取消）全部日期的资金流水计",
+    "investment_lists": "目前在册的浙江企业清单、年末有效的海西招商政策清单；当年举办的推介会",
 }
 
 # Where each ledger's filtered list lives: (URL name, {figure part -> query parameter}).
@@ -600,6 +601,7 @@ _LISTS = {
     "planned": ("projects:project_list", {"category": 2}),
     "flows": ("reports:funds", {}),
     "project_indicators": ("reports:funds", {}),
+    "investment_lists": ("investment:enterprise_list", {}),
     "postings": ("people:person_list", {"kind": 2, "field": 3}),
     "trainings": ("people:training_list", {"field": 2}),
     "achievements": ("people:achievement_list", {"kind": 2}),
@@ -648,6 +650,11 @@ def _records(parts: list[str], year: int, data: dict) -> int | None:
     value = _dig(data, parts)
     if head in {"postings", "trainings", "pairings"} and isinstance(value, int):
         return value
+    if head == "investment_lists" and len(parts) == 2:
+        lists = data.get("investment_lists", {})
+        if parts[1] in ("event_deals", "event_signed"):
+            return lists.get("event_deals")
+        return lists.get(parts[1])
     if head == "project_indicators":
         return _dig(data, ["project_indicators", "overall", "projects"])
     if head in {"projects", "planned"}:
@@ -837,3 +844,36 @@ def deal_rows(year: int, user: User | None = None, months=(1, 12)) -> list[dict]
         .select_related("enterprise", "county")
         .order_by("signed_on", "pk")
     ]
+
+
+def investment_lists(year: int, user: User | None = None) -> dict:
+    """The “两个清单” — the enterprises on the list now (the list keeps no year, as the
+    registry does not; zero-carbon ones apart) and the policies in force on 31 December — and
+    the promotion events held in the year with the deals signed at them."""
+    from django.db.models import Q
+
+    from duikou.investment import scopes as investment_scopes
+    from duikou.investment.models import Deal, Enterprise, Policy, PromotionEvent
+
+    end = dt.date(year, 12, 31)
+    if user is not None:
+        enterprises = investment_scopes.enterprises_for_user(user)
+        policies = investment_scopes.policies_for_user(user)
+        events = investment_scopes.events_for_user(user)
+        deals_qs = investment_scopes.deals_for_user(user)
+    else:
+        enterprises, policies = Enterprise.objects.all(), Policy.objects.all()
+        events, deals_qs = PromotionEvent.objects.all(), Deal.objects.all()
+    in_force = policies.filter(valid_from__lte=end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+    )
+    held = events.filter(date__year=year)
+    at_events = deals_qs.filter(event__in=held.values("pk"), signed_on__isnull=False)
+    return {
+        "enterprises": enterprises.count(),
+        "zero_carbon": enterprises.filter(zero_carbon=True).count(),
+        "policies": in_force.count(),
+        "events": held.count(),
+        "event_deals": at_events.count(),
+        "event_signed": _money(at_events.aggregate(s=Sum("signed_amount"))["s"]),
+    }

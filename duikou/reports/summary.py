@@ -332,18 +332,36 @@ def _medical(b: _Builder) -> None:
 
 def _investment(b: _Builder) -> None:
     deals = b.data.get("deals") or {}
+    lists = b.data.setdefault("investment_lists", figures.investment_lists(b.year))
     sec = b.section("investment", "精准招商")
     if not deals.get("signed_count"):
         sec["notes"].append(f"{b.year}年没有签约招商项目记录，招商情况未列入。")
         return
-    clauses: list = [
+    clauses: list = []
+    if lists["enterprises"] and lists["policies"]:
+        clauses.append(
+            [
+                "建立“两个清单”，梳理浙江重点企业",
+                b.count("investment_lists.enterprises", "企业清单", lists["enterprises"], "家"),
+                "、海西招商政策",
+                b.count("investment_lists.policies", "政策清单", lists["policies"], "项"),
+            ]
+        )
+    if lists["events"]:
+        clauses.append(
+            [
+                "举办招商推介会",
+                b.count("investment_lists.events", "推介会", lists["events"], "场"),
+            ]
+        )
+    clauses.append(
         [
-            "依托“两个清单”开展精准招商，全年签约招商项目",
+            "全年签约招商项目",
             b.count("deals", "签约招商项目", deals["signed_count"], "个"),
             "，签约金额",
             b.money("deals", "签约招商金额", deals["signed"]),
         ]
-    ]
+    )
     started = deals.get("by_stage", {})
     moving = sum(n for stage, n in started.items() if stage != "签约")
     if moving:
