@@ -320,8 +320,22 @@ def test_edits_are_saved_with_history_and_regenerating_keeps_or_replaces_them(
     assert edit_row.history_user == reg.hq
     page = client.get("/reports/summary/?year=2023").content.decode()
     assert "regenerate-keep" in page and "regenerate-replace" in page
+    assert "summary-stale" not in page
+    # A new pairing changes the overview's numbers: kept over the edit, it is flagged.
+    from duikou.core import services as core_services
+
+    core_services.pairing_create(
+        actor=None,
+        kind="医院-科室",
+        zhejiang_org=reg.zju_hospital,
+        haixi_org=reg.dulan_hospital,
+        haixi_department=reg.dulan_neuro,
+        start_date=dt.date(2023, 6, 1),
+    )
     _generate(client, 2023, django_capture_on_commit_callbacks, edits="keep")
     assert SummaryReport.objects.get(year=2023).edits == {"overview": text}
+    page = client.get("/reports/summary/?year=2023").content.decode()
+    assert re.search(r'id="summary-stale">[^<]*一、总体情况', page)
     _generate(client, 2023, django_capture_on_commit_callbacks, edits="replace")
     report = SummaryReport.objects.get(year=2023)
     assert report.edits == {}

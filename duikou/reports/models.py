@@ -29,6 +29,9 @@ class SummaryReport(models.Model):
     error = models.TextField(_("错误"), blank=True)
     document = models.JSONField(_("生成的综述"), null=True, blank=True, editable=False)
     edits = models.JSONField(_("编辑后的正文"), default=dict, blank=True)
+    # The generated text each edit was made over: a regeneration that changes it shows the
+    # edit may state old numbers.
+    edit_bases = models.JSONField(default=dict, blank=True, editable=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("编辑人"),
@@ -50,7 +53,9 @@ class SummaryReport(models.Model):
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["document", "pdf", "progress", "phase", "error"])
+    history = HistoricalRecords(
+        excluded_fields=["document", "pdf", "progress", "phase", "error", "edit_bases"]
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -63,3 +68,14 @@ class SummaryReport(models.Model):
     @property
     def active(self) -> bool:
         return self.status in (SummaryStatus.QUEUED, SummaryStatus.RUNNING)
+
+    def stale_edits(self) -> list[str]:
+        """Headings of the edited sections whose generated text changed since the edit."""
+        from duikou.reports.summary import narrative
+
+        bases = self.edit_bases or {}
+        return [
+            sec["heading"]
+            for sec in (self.document or {}).get("sections", [])
+            if sec["id"] in (self.edits or {}) and bases.get(sec["id"]) != narrative(sec)
+        ]

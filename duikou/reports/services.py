@@ -11,7 +11,7 @@ from duikou.accounts.models import User
 from duikou.core import servicekit
 from duikou.reports import scopes
 from duikou.reports.models import SummaryReport, SummaryStatus
-from duikou.reports.summary import SECTION_IDS
+from duikou.reports.summary import SECTION_IDS, narrative
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 EDIT_MAX = 20_000  # characters per section
@@ -54,6 +54,7 @@ def summary_request(*, actor: User | None, year: int, keep_edits: bool = True) -
     reason = _("重新生成，保留编辑的正文") if keep_edits else _("重新生成，替换编辑的正文")
     if not keep_edits and report.edits:
         report.edits, report.edited_by, report.edited_at = {}, actor, timezone.now()
+        report.edit_bases = {}
     servicekit.save(report, actor=actor, reason=reason if report.document else _("生成"))
     _enqueue(report, regenerate=True)
     return report
@@ -82,6 +83,12 @@ def summary_edit(
             cleaned[sid] = text
     if cleaned == (report.edits or {}):
         return report
+    generated = {sec["id"]: narrative(sec) for sec in report.document["sections"]}
+    bases = dict(report.edit_bases or {})
+    for sid in cleaned:
+        if cleaned[sid] != (report.edits or {}).get(sid):
+            bases[sid] = generated.get(sid, "")
+    report.edit_bases = {sid: bases[sid] for sid in cleaned}
     report.edits, report.edited_by, report.edited_at = cleaned, actor, timezone.now()
     report.status, report.progress, report.phase = SummaryStatus.QUEUED, 0, ""
     servicekit.save(report, actor=actor, reason=_("编辑正文"))

@@ -100,6 +100,7 @@ def summary_page(request: HttpRequest) -> HttpResponse:
             "can_write": scopes.can_write_summary(request.user),
             "formats": renderer.FORMATS,
             "history": history_entries(report, limit=20) if report else [],
+            "stale": report.stale_edits() if report and report.edits else [],
             "quarters": range(1, 5),
             "months": range(1, 13),
         },
