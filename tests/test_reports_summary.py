@@ -70,7 +70,7 @@ def test_the_other_ledgers_sections_state_their_figures_with_sources(reg):
     doc = summary.build(2023, _figures_of_other_ledgers(2023))
     md = render.to_markdown(doc)
     for figure in ("139家", "3.3亿元", "106万元", "600万元", "118名", "3个", "2场", "110万人次"):
-        refs = _refs(md, figure) or _refs(md, figure.replace("110万人次", "1100000人次"))
+        refs = _refs(md, figure)
         assert refs, figure
         assert f"〔{refs[0]}〕 " in md.split("## 附录：数据来源")[1]
     by_key = {s["key"]: s for s in doc["sources"]}
@@ -125,7 +125,7 @@ def test_edited_text_keeps_its_references_and_the_generated_text_round_trips(reg
     edited = summary.apply_edits(doc, {"consumption": f"全年新开门店，年末达139家〔{ref}〕。"})
     md = render.to_markdown(edited)
     assert f"全年新开门店，年末达139家〔{ref}〕。" in md
-    assert "推进“十城百店”建设" not in md
+    assert "推进消费帮扶门店建设" not in md
 
 
 def test_the_word_file_is_a4_with_east_asian_fonts_page_numbers_and_the_same_text(reg):

@@ -39,6 +39,8 @@ SECTION_IDS = (
 )
 
 NUMERALS = "一二三四五六七八九十"
+# The programme the documents are titled by (the demo's; one place to change for another pairing).
+PROGRAMME = "浙江省对口支援海西州"
 
 
 def _zero(amount: str | None) -> bool:
@@ -116,6 +118,18 @@ def _has_records(data: dict) -> bool:
     )
 
 
+def _big(value: str) -> str:
+    """A large count as summaries write it: 1100000 → 110万; others unchanged."""
+    try:
+        n = Decimal(value)
+    except ArithmeticError:
+        return value
+    if n >= 100_000 and n % 100 == 0:
+        text = format(n / 10_000, "f")
+        return (text.rstrip("0").rstrip(".") if "." in text else text) + "万"
+    return value
+
+
 def _wan(yuan: str) -> str:
     """万元 with two decimals for tables (exact to the 分 of a 万元 column: 1407.00)."""
     return f"{(Decimal(yuan) / WAN).quantize(Decimal('0.01')):,}"
@@ -179,12 +193,12 @@ def _medical(b: _Builder) -> None:
             [
                 "深化“组团式”医疗帮扶，",
                 b.count("pairings.by_kind.医院-科室", "以院包科结对", pairs["医院-科室"], "家"),
-                "省级医院以院包科结对海西州人民医院重点科室",
+                "浙江医院以院包科结对帮扶受援医院重点科室",
             ]
         )
     docs = [
         ("专业技术人才", "选派省派援青医生"),
-        ("短期支援", "7个结对市选派3个月以上短期医务人员"),
+        ("短期支援", "各结对市选派3个月以上短期医务人员"),
     ]
     for kind, words in docs:
         n = kinds.get(kind, {}).get("医疗")
@@ -274,7 +288,7 @@ def _medical(b: _Builder) -> None:
             [
                 "选派",
                 b.count("trainings.by_field.教育", "教育跟岗培训", fields["教育"], "名"),
-                "校长赴浙江跟岗培训",
+                "教育人员赴浙江跟岗培训",
             ]
         )
     if pairs.get("学校-学校"):
@@ -288,7 +302,7 @@ def _medical(b: _Builder) -> None:
         edu.append(
             [
                 b.count("pairings.by_kind.院校-院校", "院校结对", pairs["院校-院校"], "所"),
-                "浙江高职院校结对帮扶柴达木职业技术学院",
+                "浙江高职院校与海西院校结对",
             ]
         )
     classes = d.get("offsite_classes")
@@ -385,7 +399,7 @@ def _consumption(b: _Builder) -> None:
     if outlets and outlets.get("门店"):
         clauses.append(
             [
-                "推进“十城百店”建设，年末在浙销售青海产品门店",
+                "推进消费帮扶门店建设，年末门店达",
                 b.count("outlets.门店", "销售门店", outlets["门店"], "家"),
             ]
         )
@@ -458,7 +472,7 @@ def _exchanges(b: _Builder) -> None:
         clauses.append(
             [
                 f"{name}达",
-                b.fig(f"indicators.{name}", name, f"{ind['value']}{ind.get('unit', '')}"),
+                b.fig(f"indicators.{name}", name, f"{_big(ind['value'])}{ind.get('unit', '')}"),
             ]
         )
     if clauses:
@@ -606,7 +620,7 @@ def build(year: int, data: dict | None = None) -> dict:
     """The summary of `year` from its figures (computed over the whole programme unless given)."""
     data = dict(data if data is not None else figures.compute(year))
     b = _Builder(year, data)
-    title = f"{year}年浙江省对口支援海西州工作综述"
+    title = f"{year}年{PROGRAMME}工作综述"
     doc = {
         "year": year,
         "title": title,

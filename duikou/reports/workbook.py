@@ -19,6 +19,7 @@ from duikou.core.vocab import FlowType, FundingSource
 from duikou.lib.money import WAN
 from duikou.lib.xlsx import workbook_bytes
 from duikou.reports import figures
+from duikou.reports.summary import PROGRAMME
 
 WAN_FORMAT = "#,##0.00"
 BOLD = Font(bold=True)
@@ -330,7 +331,7 @@ def build(
         sheets.append("交流活动")
     else:
         missing.append("交流活动")
-    cover.append(["浙江省对口支援海西州统计报表"])
+    cover.append([f"{PROGRAMME}统计报表"])
     cover.append(["报表期间", label])
     cover.append(["生成时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     cover.append(["金额单位", "万元（保留两位小数显示，单元格为精确值）"])
