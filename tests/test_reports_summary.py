@@ -342,3 +342,11 @@ def test_edits_are_saved_with_history_and_regenerating_keeps_or_replaces_them(
     reasons = list(report.history.values_list("history_change_reason", flat=True))
     assert "重新生成，保留编辑的正文" in reasons and "重新生成，替换编辑的正文" in reasons
     assert text not in client.get("/reports/summary/2023/download/?format=md").content.decode()
+
+
+def test_a_build_queued_for_over_a_minute_says_the_worker_may_be_down(reg, client_for):
+    from django.utils import timezone
+
+    SummaryReport.objects.create(year=2023, requested_at=timezone.now() - dt.timedelta(minutes=2))
+    panel = client_for(reg.viewer).get("/reports/summary/2023/progress/").content.decode()
+    assert 'id="summary-queue-stale"' in panel and "every 1s" in panel

@@ -69,6 +69,18 @@ class SummaryReport(models.Model):
     def active(self) -> bool:
         return self.status in (SummaryStatus.QUEUED, SummaryStatus.RUNNING)
 
+    def waiting_long(self, seconds: int = 60) -> bool:
+        """Queued for over a minute: the background worker (db_worker) may not be running."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        return (
+            self.status == SummaryStatus.QUEUED
+            and self.requested_at is not None
+            and timezone.now() - self.requested_at > dt.timedelta(seconds=seconds)
+        )
+
     def stale_edits(self) -> list[str]:
         """Headings of the edited sections whose generated text changed since the edit."""
         from duikou.reports.summary import narrative

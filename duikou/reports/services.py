@@ -91,6 +91,7 @@ def summary_edit(
     report.edit_bases = {sid: bases[sid] for sid in cleaned}
     report.edits, report.edited_by, report.edited_at = cleaned, actor, timezone.now()
     report.status, report.progress, report.phase = SummaryStatus.QUEUED, 0, ""
+    report.requested_at = timezone.now()  # the PDF of the edited text is built anew
     servicekit.save(report, actor=actor, reason=_("编辑正文"))
     SummaryReport.objects.filter(pk=report.pk).update(pdf=None)
     _enqueue(report, regenerate=False)
