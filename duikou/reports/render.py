@@ -174,6 +174,14 @@ def _set_fonts(style_or_run, east_asia: str, size_pt: float | None = None, bold=
     fonts.set(qn("w:eastAsia"), east_asia)
     fonts.set(qn("w:ascii"), LATIN_FONT)
     fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    # Simplified Chinese text: where 仿宋/黑体 are missing, the fallback font is a Chinese one
+    # (LibreOffice otherwise falls back to a Japanese face with its own glyph forms).
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:val"), "zh-CN")
 
 
 def _page_number(paragraph) -> None:
@@ -209,7 +217,30 @@ def _add_para(document, para: list, first_line_indent=True):
     return p
 
 
-def to_docx(doc: dict) -> bytes:
+def _installed(family: str) -> bool:
+    """Is a font family installed (fontconfig)? Used for the PDF only."""
+    if not shutil.which("fc-list"):
+        return False
+    try:
+        found = subprocess.run(
+            ["fc-list", f":family={family}", "family"], capture_output=True, timeout=20
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return bool(found.strip())
+
+
+def pdf_fonts() -> tuple[str, str]:
+    """(body, heading) East Asian fonts for the PDF: 仿宋/黑体 where the server has them, else
+    the Simplified Chinese Noto faces (fonts-noto-cjk), serif standing in for 仿宋."""
+    body = BODY_FONT if _installed(BODY_FONT) else "Noto Serif CJK SC"
+    heading = HEADING_FONT if _installed(HEADING_FONT) else "Noto Sans CJK SC"
+    return body, heading
+
+
+def to_docx(doc: dict, fonts: tuple[str, str] = (BODY_FONT, HEADING_FONT)) -> bytes:
+    """The Word file: A4, 仿宋 body and 黑体 headings for East Asian text (`fonts` overrides,
+    for the PDF on a server without them), page numbers, tables and charts."""
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -221,14 +252,15 @@ def to_docx(doc: dict) -> bytes:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     styles = document.styles
-    _set_fonts(styles["Normal"], BODY_FONT, 16)
+    body_font, heading_font = fonts
+    _set_fonts(styles["Normal"], body_font, 16)
     styles["Normal"].paragraph_format.line_spacing = Pt(28)
     for name, size in (("Title", 22), ("Heading 1", 16), ("Heading 2", 14)):
-        _set_fonts(styles[name], HEADING_FONT, size, bold=False)
+        _set_fonts(styles[name], heading_font, size, bold=False)
         styles[name].font.color.rgb = None
     for name in ("Table Grid", "Caption"):
         if name in [s.name for s in styles]:
-            _set_fonts(styles[name], BODY_FONT, 12)
+            _set_fonts(styles[name], body_font, 12)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_number(footer)
@@ -338,5 +370,5 @@ def render(doc: dict, fmt: str, base_url: str = "") -> bytes:
     if fmt == "docx":
         return to_docx(doc)
     if fmt == "pdf":
-        return docx_to_pdf(to_docx(doc))
+        return docx_to_pdf(to_docx(doc, pdf_fonts()))
     raise RenderError(f"未知的格式 {fmt}：可选 {'、'.join(FORMATS)}")

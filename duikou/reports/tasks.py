@@ -33,12 +33,10 @@ def build_summary(report_id: int, regenerate: bool = True) -> None:
             document = summary.build(report.year)
             SummaryReport.objects.filter(pk=report_id).update(document=document)
             report.document = document
-        _step(report_id, 50, "生成 Word 文档")
-        docx = render.to_docx(document_of(report))
-        _step(report_id, 70, "转换 PDF")
+        _step(report_id, 50, "生成 Word 文档并转换 PDF")
         pdf: bytes | None
         try:
-            pdf = render.docx_to_pdf(docx)
+            pdf = render.render(document_of(report), "pdf")
         except render.RenderError as exc:  # Word, md and html stay available
             log.warning("summary %s: %s", report.year, exc)
             pdf = None
