@@ -52,9 +52,31 @@ class SummaryReport(models.Model):
     requested_at = models.DateTimeField(_("发起时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    # Publishing keeps the summary and the figures as they were then and locks the year
+    # (duikou.core.locks); the page compares them with today's records.
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_document = models.JSONField(null=True, blank=True, editable=False)
+    published_figures = models.JSONField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["document", "pdf", "progress", "phase", "error", "edit_bases"]
+        excluded_fields=[
+            "document",
+            "pdf",
+            "progress",
+            "phase",
+            "error",
+            "edit_bases",
+            "published_document",
+            "published_figures",
+        ]
     )
 
     class Meta:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -95,4 +97,81 @@ def summary_edit(
     servicekit.save(report, actor=actor, reason=_("编辑正文"))
     SummaryReport.objects.filter(pk=report.pk).update(pdf=None)
     _enqueue(report, regenerate=False)
+    return report
+
+
+# Publishing locks the year -----------------------------------------------------------------
+
+#: figures that do not belong to one year (the registry's organisations): not compared
+UNDATED_FIGURES = frozenset({"year", "organisations"})
+
+
+def figures_as_published(year: int) -> dict:
+    """The year's figures, programme-wide, as a publication keeps them (JSON-ready)."""
+    import json
+
+    from duikou.reports import figures
+
+    data = figures.compute(year)
+    return json.loads(json.dumps(data, default=str))
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        flat: dict[str, Any] = {}
+        for key, value in data.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(data, list):
+        flat = {}
+        for i, value in enumerate(data, start=1):
+            flat.update(_flatten(value, f"{prefix}[{i}]"))
+        return flat
+    return {prefix: data}
+
+
+def figures_diff(published: dict | None, today: dict) -> list[tuple[str, Any, Any]]:
+    """(figure key, as published, today) for every figure that differs, in key order."""
+    before = {
+        k: v for k, v in _flatten(published or {}).items() if k.split(".")[0] not in UNDATED_FIGURES
+    }
+    after = {k: v for k, v in _flatten(today).items() if k.split(".")[0] not in UNDATED_FIGURES}
+    return [
+        (key, before.get(key), after.get(key))
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    ]
+
+
+@transaction.atomic
+def summary_publish(*, actor: User | None, report: SummaryReport) -> SummaryReport:
+    """Publish the year's summary as it reads now: keep its text and the figures, and lock the
+    year so that no edit, import or undo changes them (duikou.core.locks)."""
+    from duikou.core import locks
+    from duikou.reports.tasks import document_of
+
+    _require_writer(actor)
+    report = SummaryReport.objects.select_for_update().get(pk=report.pk)
+    if report.document is None or report.active:
+        raise ValidationError({"year": _("综述尚未生成完成，不能发布。")})
+    report.published_document = document_of(report)
+    report.published_figures = figures_as_published(report.year)
+    report.published_at, report.published_by = timezone.now(), actor
+    servicekit.save(report, actor=actor, reason=_("发布并锁定年度"))
+    locks.year_lock(
+        report.year,
+        actor=actor,
+        reason=_("发布 %(y)s 年度工作综述") % {"y": report.year},
+    )
+    return report
+
+
+@transaction.atomic
+def summary_unlock(*, actor: User | None, report: SummaryReport, reason: str) -> SummaryReport:
+    """Unlock a published year, with a reason (the lock's history keeps it); the published
+    summary and its figures stay as published."""
+    from duikou.core import locks
+
+    _require_writer(actor)
+    locks.year_unlock(report.year, actor=actor, reason=reason)
     return report

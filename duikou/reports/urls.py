@@ -24,5 +24,11 @@ urlpatterns = [
         views_summary.summary_download,
         name="summary_download",
     ),
+    path(
+        "reports/summary/<int:year>/publish/",
+        views_summary.summary_publish,
+        name="summary_publish",
+    ),
+    path("reports/summary/<int:year>/unlock/", views_summary.summary_unlock, name="summary_unlock"),
     path("reports/workbook.xlsx", views_summary.workbook_download, name="workbook_download"),
 ]

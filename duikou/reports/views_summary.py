@@ -17,7 +17,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from duikou.core import locks
 from duikou.core.history import history_entries
+from duikou.core.models import YearLock
 from duikou.core.viewutils import int_param, is_htmx
 from duikou.reports import figures, scopes, services, summary, workbook
 from duikou.reports import render as renderer
@@ -89,11 +91,24 @@ def summary_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     report = SummaryReport.objects.filter(year=year).first()
     doc = _for_page(document_of(report)) if report and report.document else None
+    lock = YearLock.objects.filter(year=year).first()
+    published = report is not None and report.published_at is not None
     return render(
         request,
         "reports/summary.html",
         {
             "year": year,
+            "lock": lock,
+            "lock_history": history_entries(lock, limit=10) if lock else [],
+            "published": published,
+            "diffs": services.figures_diff(
+                report.published_figures, services.figures_as_published(year)
+            )
+            if published
+            else [],
+            "changes": locks.changes_since(year, report.published_at, limit=100)
+            if published
+            else [],
             "years": range(figures.current_year() + 1, 2009, -1),
             "report": report,
             "doc": doc,
@@ -183,6 +198,18 @@ def summary_download(request: HttpRequest, year: int) -> HttpResponse:
     if fmt not in renderer.FORMATS:
         raise Http404
     report = get_object_or_404(SummaryReport, year=year)
+    if request.GET.get("version") == "published":
+        if report.published_document is None:
+            raise Http404
+        name = f"{year}年工作综述（发布版）.{fmt}"
+        try:
+            content = renderer.render(
+                report.published_document, fmt, request.build_absolute_uri("/")[:-1]
+            )
+        except renderer.RenderError as exc:
+            messages.error(request, str(exc))
+            return redirect(f"{reverse('reports:summary')}?year={year}")
+        return _download(content, name, CONTENT_TYPES[fmt])
     if report.document is None:
         raise Http404
     name = f"{year}年工作综述.{fmt}"
@@ -194,6 +221,43 @@ def summary_download(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect(f"{reverse('reports:summary')}?year={year}")
     return _download(content, name, CONTENT_TYPES[fmt])
+
+
+@login_required
+@require_POST
+def summary_publish(request: HttpRequest, year: int) -> HttpResponse:
+    """Publish the summary as it reads now and lock the year."""
+    _require_writer(request)
+    report = get_object_or_404(SummaryReport, year=year)
+    try:
+        services.summary_publish(actor=request.user, report=report)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(
+            request,
+            _("已发布 %(y)s 年度工作综述，该年度的记录已锁定。") % {"y": year},
+        )
+    return redirect(f"{reverse('reports:summary')}?year={year}")
+
+
+@login_required
+@require_POST
+def summary_unlock(request: HttpRequest, year: int) -> HttpResponse:
+    """Unlock a published year, with a reason."""
+    _require_writer(request)
+    report = get_object_or_404(SummaryReport, year=year)
+    try:
+        services.summary_unlock(
+            actor=request.user, report=report, reason=request.POST.get("reason", "")[:500]
+        )
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("已解锁 %(y)s 年度，修改将记入历史。") % {"y": year})
+    return redirect(f"{reverse('reports:summary')}?year={year}")
 
 
 @login_required

@@ -205,6 +205,8 @@ TABLE: dict[str, Rule] = {
     "reports:summary_progress": R("HV", "summary_year"),
     "reports:summary_edit": W("H", "summary_year"),
     "reports:summary_download": R("HV", "summary_year"),
+    "reports:summary_publish": W("H", "summary_year"),
+    "reports:summary_unlock": W("H", "summary_year"),
     "reports:workbook_download": R("HV"),
 }
 
