@@ -204,3 +204,23 @@ def test_computed_figure_names_cannot_become_indicators(reg):
         services.indicator_create(actor=reg.hq, name="浙江职工疗休养人次", unit="")
     assert "unit" in err.value.message_dict
     assert not Indicator.objects.exists()
+
+
+def test_a_locked_year_refuses_changes_to_its_events_classes_and_indicators(kit, reg):
+    from duikou.core import locks
+
+    locks.year_lock(2023, actor=reg.hq)
+    with pytest.raises(locks.YearLocked):
+        services.event_update(actor=reg.hq, event=kit.dulan_event, haixi_count=31)
+    with pytest.raises(locks.YearLocked):
+        services.offsite_class_update(actor=reg.hq, offsite_class=kit.offsite, students=41)
+    with pytest.raises(locks.YearLocked):
+        services.indicator_value_set(
+            actor=reg.hq, indicator=kit.tourists, year=2023, value="1", source="更正"
+        )
+    # a note changes no figure; the unlocked 2024 stays open; participants are not counted
+    services.event_update(actor=reg.hq, event=kit.dulan_event, note="补记")
+    services.event_update(actor=reg.hq, event=kit.hangzhou_event, zhejiang_count=301)
+    services.participant_add(actor=reg.hq, event=kit.dulan_event, name="乙", side="浙江")
+    kit.dulan_event.refresh_from_db()
+    assert kit.dulan_event.haixi_count == 30

@@ -114,6 +114,10 @@ def test_every_export_neutralises_formula_text(tmp_path):
         "investment:policy_export": ["/investment/policies/export.xlsx"],
         "investment:deal_export": ["/investment/deals/export.xlsx"],
         "exchanges:event_export": ["/exchanges/export.xlsx", "/exchanges/export.xlsx?year=2023"],
+        "reports:workbook_download": [
+            "/reports/workbook.xlsx?year=2023",
+            "/reports/workbook.xlsx?year=2027&quarter=1",  # the orders demo's demands
+        ],
     }
     csvs = {
         "investment:enterprise_export": ["/investment/enterprises/export.csv"],

@@ -83,6 +83,7 @@ NOT_SPREADSHEETS = {
     "exchange_io:templates": "the HTML page that lists the templates",
     "exchanges:photo": "an exchange event's photo (scoped like progress photos, tested there)",
     "exchanges:photo_upload": "the form that uploads an event's photos, not a download",
+    "reports:summary_download": "the year-end summary: Markdown, HTML, Word or PDF",
 }
 
 

@@ -12,3 +12,9 @@ class CoreConfig(AppConfig):
         from duikou.core import sheets
 
         sheets.register()
+
+        # The records counted in a year's figures, locked once the year is published.
+        from duikou.core import locks
+        from duikou.core.models import Pairing
+
+        locks.spanning(Pairing, "start_date", "end_date")

@@ -364,3 +364,32 @@ class Pairing(Recorded):
                 ]
         if errors:
             raise ValidationError(errors)
+
+
+class YearLock(models.Model):
+    """A year whose figures are published: its records are locked while `locked` is set.
+
+    Headquarters locks a year by publishing its summary and may unlock it with a reason; the
+    history holds every lock and unlock (who, when, why). See duikou/core/locks.py."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    locked = models.BooleanField(_("已锁定"), default=True)
+    reason = models.TextField(_("原因"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("操作时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度锁定")
+        verbose_name_plural = _("年度锁定")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"

@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import User
-from duikou.core import bulk
+from duikou.core import bulk, locks
 from duikou.core import services as core_services
 from duikou.core.bulk import CHUNK, chunked  # noqa: F401  (the sheets' chunked)
 from duikou.core.models import Department, Division, Organisation
@@ -217,6 +217,8 @@ class Context:
         self.shared: dict[str, Any] = {}
         self._changes: list = []
         self._history_models: set[type[models.Model]] = set()
+        # Every record created, dry run or not: a locked year refuses them (duikou.core.locks).
+        self.created_pks: dict[str, set[int]] = {}
 
     def division(self, code: str) -> Division:
         if code not in self._divisions:
@@ -230,8 +232,10 @@ class Context:
 
     def created_many(self, model: type[models.Model], pks: Iterable[int]) -> None:
         self._history_models.add(model)
+        pks = list(pks)
+        label = model._meta.label_lower
+        self.created_pks.setdefault(label, set()).update(pks)
         if self.batch is not None and not self.dry_run:
-            label = model._meta.label_lower
             self._changes.extend((label, pk, "create", None) for pk in pks)
 
     def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
@@ -240,6 +244,8 @@ class Context:
 
     def _log(self, model, pk, action, before) -> None:
         self._history_models.add(model)
+        if action == "create":
+            self.created_pks.setdefault(model._meta.label_lower, set()).add(pk)
         if self.batch is None or self.dry_run:
             return
         self._changes.append((model._meta.label_lower, pk, action, before))
@@ -348,11 +354,19 @@ def run(
                 handler.apply(ctx, sheet)
             for handler in handlers:
                 handler.finish(ctx)
+            if not result.errors:
+                # Rows created in bulk pass no save signal: ask the locks about them here.
+                for message in locks.refused_created(ctx.created_pks):
+                    result.errors.append(Problem("", None, "", None, "", message))
             if result.errors or dry_run:
                 transaction.set_rollback(True)
             else:
                 ctx.save_changes()
                 result.written = True
+    except locks.YearLocked as exc:
+        # A service refused a record of a locked year outside a sheet's own row checks.
+        result.written = False
+        result.errors.extend(Problem("", None, "", None, "", str(m)) for m in exc.messages)
     except DatabaseError as exc:
         # A concurrent write or a lost connection: nothing of this import is kept.
         log.exception("import failed in the database")

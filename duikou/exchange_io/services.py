@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import Role, User
-from duikou.core import crypto, files, heartbeat
+from duikou.core import crypto, files, heartbeat, locks
 from duikou.core.bulk import chunked
 from duikou.exchange_io import cells, engine, reader, specs
 from duikou.exchange_io.models import ImportBatch, ImportChange
@@ -507,7 +507,11 @@ def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
                 created[change.model].add(change.object_id)
             else:
                 updated[change.model].append(change)
-        problems = _later_changes(batch, every) or _dependants(hooks, created)
+        problems = (
+            _later_changes(batch, every)
+            or _dependants(hooks, created)
+            or locks.refused_objects(every)
+        )
         if problems:
             raise UndoRefused(
                 _("不能撤销：本批次导入的记录之后已被使用或修改。") + "\n" + "\n".join(problems)
@@ -538,7 +542,10 @@ def batch_undo(batch: ImportBatch, *, actor: User | None) -> None:
                     for obj in model._default_manager.filter(pk__in=chunk):
                         obj._history_user = actor
                         obj._change_reason = reason
-                        obj.delete()
+                        try:
+                            obj.delete()
+                        except locks.YearLocked as exc:
+                            raise UndoRefused(_("不能撤销：") + "；".join(exc.messages)) from exc
         for h in hooks:
             h.after_undo()
         batch.status = Status.UNDONE

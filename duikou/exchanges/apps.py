@@ -12,3 +12,13 @@ class ExchangesConfig(AppConfig):
         from duikou.exchanges import sheets
 
         sheets.register()
+
+        # The records counted in a year's figures, locked once the year is published: events
+        # in the year they start, off-site classes in their intake year, indicator values in
+        # their year. Notes change no figure; named participants and photos are not counted.
+        from duikou.core import locks
+        from duikou.exchanges.models import Event, IndicatorValue, OffsiteClass
+
+        locks.dated(Event, "start_date", ignore={"note", "organiser_text"})
+        locks.yearly(OffsiteClass, "intake_year", ignore={"note"})
+        locks.yearly(IndicatorValue, "year", ignore={"entered_at", "entered_by_id"})

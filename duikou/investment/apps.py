@@ -12,3 +12,11 @@ class InvestmentConfig(AppConfig):
         from duikou.investment import sheets
 
         sheets.register()
+
+        # The records counted in a year's figures, locked once the year is published: deals in
+        # their signing year (their stage at a year's end is read from the dated stage changes).
+        from duikou.core import locks
+        from duikou.investment.models import Deal, DealStageChange
+
+        locks.dated(Deal, "signed_on", ignore={"stage"})
+        locks.dated(DealStageChange, "date")

@@ -71,3 +71,24 @@ def format_cn(fen: int) -> str:
     if abs(yuan) >= WAN:
         return f"{(yuan / WAN).quantize(Decimal('0.01'), ROUND_HALF_UP):,} 万元"
     return f"{yuan.quantize(FEN):,} 元"
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_report(yuan: Decimal | int | str) -> str:
+    """An amount as a Chinese government summary writes it: 1.02亿元, 5470万元, 283.5万元.
+
+    亿元 when the amount is at least one 亿 and exact to two decimals of 亿; otherwise 万元
+    (at most two decimals, rounded half up past them); under one 万, 元.
+    """
+    value = Decimal(str(yuan))
+    if abs(value) >= YI:
+        yi = value / YI
+        if yi == yi.quantize(FEN):
+            return f"{_plain(yi)}亿元"
+    if abs(value) >= WAN:
+        return f"{_plain((value / WAN).quantize(FEN, ROUND_HALF_UP))}万元"
+    return f"{_plain(value.quantize(FEN, ROUND_HALF_UP))}元"

@@ -17,3 +17,9 @@ class OrdersConfig(AppConfig):
         from duikou.orders import runs
 
         heartbeat.register_sweep("planning_runs", runs.runs_sweep)
+
+        # The records counted in a year's figures, locked once the year is published: demands
+        # in their posting year; a delivered visit makes its demand "served" in that year.
+        from duikou.orders import locking
+
+        locking.register()

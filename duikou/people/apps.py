@@ -12,3 +12,11 @@ class PeopleConfig(AppConfig):
         from duikou.people import sheets
 
         sheets.register()
+
+        # The records counted in a year's figures, locked once the year is published.
+        from duikou.core import locks
+        from duikou.people.models import Achievement, Posting, TrainingPlacement
+
+        locks.spanning(Posting, "start_date", "end_date")
+        locks.dated(TrainingPlacement, "start_date")
+        locks.dated(Achievement, "date")

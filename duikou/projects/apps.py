@@ -12,3 +12,11 @@ class ProjectsConfig(AppConfig):
         from duikou.projects import sheets
 
         sheets.register()
+
+        # The records counted in a year's figures, locked once the year is published.
+        from duikou.core import locks
+        from duikou.projects.models import MoneyFlow, ProgressReport, Project
+
+        locks.yearly(Project, "year")
+        locks.dated(MoneyFlow, "date")
+        locks.dated(ProgressReport, "date")

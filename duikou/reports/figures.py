@@ -524,3 +524,416 @@ def compute(year: int, user: User | None = None) -> dict:
 
 def current_year() -> int:
     return timezone.localdate().year
+
+
+# Detail behind the figures: the rows the year-end summary and the workbooks list ------------
+# Not part of `duikou figures`; each reads the same scoped querysets as the figures above.
+
+
+def project_rows(year: int, user: User | None = None, category: str | None = None) -> list[dict]:
+    """The year's projects (cancelled left out) with their flows of all dates and the latest
+    progress report by the year's end: the 形象进度 / 投资完成 / 拨付率 sheet."""
+    from duikou.projects.models import MoneyFlow, ProgressReport
+
+    live = _projects(user).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+    if category:
+        live = live.filter(category=category)
+    sums: dict[int, dict] = {}
+    for row in (
+        MoneyFlow.objects.filter(project__in=live.values("pk"))
+        .order_by()
+        .values("project_id", "type")
+        .annotate(total=Sum("amount"))
+    ):
+        sums.setdefault(row["project_id"], {})[row["type"]] = row["total"] or Decimal(0)
+    latest = ProgressReport.objects.filter(
+        project=OuterRef("pk"), date__lte=dt.date(year, 12, 31)
+    ).order_by("-date", "-pk")
+    out = []
+    for p in (
+        live.annotate(progress=Subquery(latest.values("progress")[:1]))
+        .order_by("category", "county__code", "code")
+        .values(
+            "pk",
+            "code",
+            "name",
+            "category",
+            "county__short_name",
+            "county__name",
+            "status",
+            "aid_amount",
+            "local_amount",
+            "social_amount",
+            "progress",
+        )
+    ):
+        m = sums.get(p["pk"], {})
+        out.append(
+            {
+                "code": p["code"],
+                "name": p["name"],
+                "category": p["category"],
+                "county": p["county__short_name"] or p["county__name"] or "",
+                "status": p["status"],
+                "aid": _money(p["aid_amount"]),
+                "local": _money(p["local_amount"]),
+                "social": _money(p["social_amount"]),
+                "progress": p["progress"],
+                "下达": _money(m.get(FlowType.COMMITMENT)),
+                "拨付": _money(m.get(FlowType.DISBURSEMENT)),
+                "支出": _money(m.get(FlowType.EXPENDITURE)),
+                "资金拨付率": _rate(m.get(FlowType.DISBURSEMENT), m.get(FlowType.COMMITMENT)),
+            }
+        )
+    return out
+
+
+def flows_by_source(year: int, user: User | None = None, months: tuple[int, int] = (1, 12)):
+    """Money flows dated in the year (or its months first..last) by type and funding source;
+    the whole year's totals by type equal `flows(year)`."""
+    from duikou.core.vocab import FundingSource
+
+    qs = _flows(user).filter(
+        date__year=year, date__month__gte=months[0], date__month__lte=months[1]
+    )
+    cells = {
+        (r["type"], r["source"]): (r["total"], r["n"])
+        for r in qs.order_by().values("type", "source").annotate(total=Sum("amount"), n=Count("pk"))
+    }
+    return {
+        t.value: {
+            s.value: {
+                "amount": _money(cells.get((t.value, s.value), (None, 0))[0]),
+                "count": cells.get((t.value, s.value), (None, 0))[1],
+            }
+            for s in FundingSource
+        }
+        for t in FlowType
+    }
+
+
+def planned(year: int, user: User | None = None) -> dict:
+    """Next year's plan as the records hold it: the projects of plan year `year` (cancelled left
+    out) and the people batches that start in it."""
+    from duikou.people.models import Batch
+
+    live = _projects(user).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+    totals = live.aggregate(n=Count("pk"), aid=Sum("aid_amount"))
+    batches = list(
+        Batch.objects.filter(start_date__year=year).order_by("number").values("number", "name")
+    )
+    return {
+        "projects": totals["n"],
+        "aid": _money(totals["aid"]),
+        "by_category": {
+            k: {"count": v["count"], "aid": v["aid"]}
+            for k, v in projects(year, user)["by_category"].items()
+        },
+        "batches": [b["name"] or f"第{b['number']}批" for b in batches],
+    }
+
+
+# Traceability: what each figure is, which filter made it, how many records stand behind it ----
+
+# Definitions follow docs/contracts/figures.md ("What counts in a year").
+DEFINITIONS = {
+    "projects": "年度计划内项目（不含已取消），援助资金为其计划援助资金之和",
+    "flows": "当年发生的资金流水（含全部资金来源），按类型汇总",
+    "postings": "在岗期与当年有交集的援派人员，按人员类别和领域计",
+    "trainings": "当年开始的跟岗培训",
+    "achievements": "当年取得的工作成效，按成效类型汇总其数量",
+    "pairings": "结对期与当年有交集的结对关系，按结对类型计",
+    "deals": "签约日期在当年的招商项目，签约额为其签约金额之和",
+    "orders": "当年发布的点单需求（不含已撤回），已服务为有已完成坐诊的需求",
+    "sales": "当年的消费帮扶销售记录，销售额与订单额分别汇总",
+    "outlets": "年末仍在营业的销售渠道，按渠道类型计",
+    "events": "当年开始的交流交往活动，按活动类型计",
+    "offsite_classes": "当年的异地班记录：班数、学生人数与专业",
+    "indicators": "人工录入的年度指标值（非记录汇总），注明来源文件",
+    "planned": "下一年度计划内项目（不含已取消）及当年开始的援派批次",
+    "project_indicators": "资金拨付率 = 拨付 ÷ 下达，按年度项目（不含已取消）全部日期的资金流水计",
+    "investment_lists": "目前在册的浙江企业清单、年末有效的海西招商政策清单；当年举办的推介会",
+}
+
+# Where each ledger's filtered list lives: (URL name, {figure part -> query parameter}).
+_LISTS = {
+    "projects": ("projects:project_list", {"category": 2}),
+    "planned": ("projects:project_list", {"category": 2}),
+    "flows": ("reports:funds", {}),
+    "project_indicators": ("reports:funds", {}),
+    "investment_lists": ("investment:enterprise_list", {}),
+    "postings": ("people:person_list", {"kind": 2, "field": 3}),
+    "trainings": ("people:training_list", {"field": 2}),
+    "achievements": ("people:achievement_list", {"kind": 2}),
+    "pairings": ("core:pairing_list", {"kind": 2}),
+    "deals": ("investment:deal_list", {}),
+    "orders": ("orders:demand_list", {}),
+    "sales": ("consumption:sale_list", {"channel_kind": 2}),
+    "outlets": ("consumption:channel_list", {"kind": 1}),
+    "events": ("exchanges:event_list", {"kind": 2}),
+    "offsite_classes": ("exchanges:class_list", {}),
+    "indicators": ("exchanges:indicator_list", {}),
+}
+
+
+def _dig(data: dict, parts: list[str]):
+    node = data
+    for part in parts:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _link(parts: list[str], year: int) -> str | None:
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch, reverse
+
+    name, params = _LISTS.get(parts[0], ("", {}))
+    if not name:
+        return None
+    try:
+        url = reverse(name)
+    except NoReverseMatch:  # the ledger is not installed (yet)
+        return None
+    query = {"year": year + 1 if parts[0] == "planned" else year}
+    for param, index in params.items():
+        if index < len(parts):
+            query[param] = parts[index]
+    return f"{url}?{urlencode(query)}"
+
+
+def _records(parts: list[str], year: int, data: dict) -> int | None:
+    """How many records stand behind the figure at `parts` (None: the ledger does not say)."""
+    head = parts[0]
+    value = _dig(data, parts)
+    if head in {"postings", "trainings", "pairings"} and isinstance(value, int):
+        return value
+    if head == "investment_lists" and len(parts) == 2:
+        lists = data.get("investment_lists", {})
+        if parts[1] in ("event_deals", "event_signed"):
+            return lists.get("event_deals")
+        return lists.get(parts[1])
+    if head == "project_indicators":
+        return _dig(data, ["project_indicators", "overall", "projects"])
+    if head in {"projects", "planned"}:
+        node = _dig(data, parts[:3]) if len(parts) >= 3 else _dig(data, parts[:1])
+        if isinstance(node, dict):
+            return node.get("count", node.get("projects"))
+    if head == "achievements" and len(parts) >= 3:
+        return _dig(data, ["achievements", "records", parts[2]])
+    if head == "flows" and len(parts) == 2:
+        return _flows(None).filter(date__year=year, type=parts[1]).count()
+    if head == "deals":
+        return data.get("deals", {}).get("signed_count")
+    if head == "orders":
+        return data.get("orders", {}).get("posted")
+    if head == "outlets" and isinstance(value, int):
+        return value
+    if head == "events" and isinstance(value, int):
+        return value
+    if head == "offsite_classes":
+        return _dig(data, ["offsite_classes", "count"])
+    # A ledger built elsewhere may say how many records it summed ("records").
+    node = _dig(data, parts[:1])
+    if isinstance(node, dict) and isinstance(node.get("records"), int):
+        return node["records"]
+    return None
+
+
+def trace(key: str, year: int, data: dict) -> dict:
+    """The appendix entry (数据来源) of the figure `key` (a dotted path in `duikou figures`, e.g.
+    "projects.by_category.医疗卫生"): its definition, the filter that produced it, the number of
+    records behind it and a link to the filtered list. Hand-entered indicators say so."""
+    parts = key.split(".")
+    head = parts[0]
+    filters = [f"年度={year + 1 if head == 'planned' else year}"]
+    names = {
+        "by_category": "类别",
+        "by_kind": "类型",
+        "by_field": "领域",
+        "by_channel_kind": "渠道类型",
+    }
+    for i, part in enumerate(parts[1:], start=1):
+        if part in names and i + 1 < len(parts):
+            filters.append(f"{names[part]}={parts[i + 1]}")
+    if head == "postings" and len(parts) == 4:
+        filters = [f"年度={year}", f"人员类别={parts[2]}", f"领域={parts[3]}"]
+    if head == "flows" and len(parts) == 2:
+        filters.append(f"类型={parts[1]}")
+    if head == "outlets" and len(parts) == 2:
+        filters = [f"{year}年末", f"渠道类型={parts[1]}"]
+    entry = {
+        "key": key,
+        "definition": DEFINITIONS.get(head, ""),
+        "filter": "，".join(filters),
+        "records": _records(parts, year, data),
+        "link": _link(parts, year),
+        "entered": False,
+        "source": "",
+    }
+    if head == "indicators":
+        indicator = _dig(data, parts) or {}
+        entry.update(entered=True, source=indicator.get("source", ""), records=None)
+    return entry
+
+
+# Rows of the statistical workbook (统计报表). A period is a year, or months first..last of it.
+
+
+def period_bounds(year: int, months: tuple[int, int] = (1, 12)) -> tuple[dt.date, dt.date]:
+    import calendar
+
+    first, last = months
+    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+
+
+def roster_rows(
+    year: int, user: User | None = None, months=(1, 12), personal: bool = True
+) -> list[dict]:
+    """Postings overlapping the period with their person; `personal` adds the phone, masked
+    (never clear: a roster leaves the platform)."""
+    start, end = period_bounds(year, months)
+    qs = (
+        _postings(user)
+        .overlapping(start, end)
+        .select_related("person", "batch", "sending_org", "host_org", "host_department")
+        .order_by("kind", "field", "person__name", "pk")
+    )
+    out = []
+    for p in qs:
+        row = {
+            "name": p.person.name,
+            "gender": p.person.gender,
+            "kind": p.kind,
+            "field": p.field,
+            "batch": (p.batch.name or f"第{p.batch.number}批") if p.batch else "",
+            "sending_org": p.sending_org.name if p.sending_org else "",
+            "host_org": p.host_org.name if p.host_org else "",
+            "host_department": p.host_department.name if p.host_department else "",
+            "start": p.start_date,
+            "end": p.end_date,
+        }
+        if personal:
+            row["phone"] = p.person.phone_masked if p.person.phone_cipher else ""
+        out.append(row)
+    return out
+
+
+def training_rows(year: int, user: User | None = None, months=(1, 12)) -> list[dict]:
+    """Training placements starting in the period."""
+    start, end = period_bounds(year, months)
+    qs = (
+        _trainings(user)
+        .filter(start_date__gte=start, start_date__lte=end)
+        .select_related("person", "home_org", "host_org")
+        .order_by("field", "start_date", "pk")
+    )
+    return [
+        {
+            "name": t.person.name,
+            "home_org": t.home_org.name if t.home_org else "",
+            "host_org": t.host_org.name if t.host_org else "",
+            "host_unit": t.host_unit,
+            "programme": t.programme,
+            "field": t.field,
+            "start": t.start_date,
+            "end": t.end_date,
+        }
+        for t in qs
+    ]
+
+
+def demand_rows(year: int, user: User | None = None, months=(1, 12)) -> list[dict]:
+    """Demands (点单) posted in the period (withdrawn left out) with their delivered visit."""
+    from duikou.orders.models import DemandStatus, VisitStatus
+
+    start, end = period_bounds(year, months)
+    qs = (
+        _demands(user)
+        .filter(posted_at__date__gte=start, posted_at__date__lte=end)
+        .exclude(status=DemandStatus.WITHDRAWN)
+        .select_related("organisation")
+        .prefetch_related("visits__expert")
+        .order_by("posted_at", "pk")
+    )
+    out = []
+    for d in qs:
+        visit = next(
+            (v for v in d.visits.all() if v.status == VisitStatus.DELIVERED),
+            None,
+        )
+        out.append(
+            {
+                "posted": timezone.localtime(d.posted_at).date(),
+                "organisation": d.organisation.name,
+                "skill": d.skill,
+                "service_kind": d.service_kind,
+                "days": d.days,
+                "status": d.status,
+                "expert": visit.expert.name if visit and visit.expert else "",
+                "visit_start": visit.start_date if visit else None,
+                "delivered_days": visit.delivered_days if visit else None,
+                "rating": visit.rating if visit else None,
+                "served": visit is not None,
+            }
+        )
+    return out
+
+
+def deal_rows(year: int, user: User | None = None, months=(1, 12)) -> list[dict]:
+    """Investment deals signed in the period."""
+    from duikou.investment import scopes as investment_scopes
+    from duikou.investment.models import Deal
+
+    start, end = period_bounds(year, months)
+    qs = investment_scopes.deals_for_user(user) if user is not None else Deal.objects.all()
+    return [
+        {
+            "name": d.name,
+            "enterprise": d.enterprise.name if d.enterprise else "",
+            "county": (d.county.short_name or d.county.name) if d.county else "",
+            "industry": d.industry_section,
+            "stage": d.stage,
+            "signed_on": d.signed_on,
+            "signed": _money(d.signed_amount),
+            "invested": _money(d.invested),
+        }
+        for d in qs.filter(signed_on__gte=start, signed_on__lte=end)
+        .select_related("enterprise", "county")
+        .order_by("signed_on", "pk")
+    ]
+
+
+def investment_lists(year: int, user: User | None = None) -> dict:
+    """The “两个清单” — the enterprises on the list now (the list keeps no year, as the
+    registry does not; zero-carbon ones apart) and the policies in force on 31 December — and
+    the promotion events held in the year with the deals signed at them."""
+    from django.db.models import Q
+
+    from duikou.investment import scopes as investment_scopes
+    from duikou.investment.models import Deal, Enterprise, Policy, PromotionEvent
+
+    end = dt.date(year, 12, 31)
+    if user is not None:
+        enterprises = investment_scopes.enterprises_for_user(user)
+        policies = investment_scopes.policies_for_user(user)
+        events = investment_scopes.events_for_user(user)
+        deals_qs = investment_scopes.deals_for_user(user)
+    else:
+        enterprises, policies = Enterprise.objects.all(), Policy.objects.all()
+        events, deals_qs = PromotionEvent.objects.all(), Deal.objects.all()
+    in_force = policies.filter(valid_from__lte=end).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+    )
+    held = events.filter(date__year=year)
+    at_events = deals_qs.filter(event__in=held.values("pk"), signed_on__isnull=False)
+    return {
+        "enterprises": enterprises.count(),
+        "zero_carbon": enterprises.filter(zero_carbon=True).count(),
+        "policies": in_force.count(),
+        "events": held.count(),
+        "event_deals": at_events.count(),
+        "event_signed": _money(at_events.aggregate(s=Sum("signed_amount"))["s"]),
+    }

@@ -217,6 +217,16 @@ TABLE: dict[str, Rule] = {
     "reports:dashboard": R(ALL),
     "reports:funds": R(ALL),
     "reports:order_stats": R(ALL),
+    # The year-end summary and the workbook: programme-wide, read by headquarters and the
+    # viewer (the viewer's roster has no personal column), written by headquarters
+    "reports:summary": R("HV"),
+    "reports:summary_generate": W("H"),
+    "reports:summary_progress": R("HV", "summary_year"),
+    "reports:summary_edit": W("H", "summary_year"),
+    "reports:summary_download": R("HV", "summary_year"),
+    "reports:summary_publish": W("H", "summary_year"),
+    "reports:summary_unlock": W("H", "summary_year"),
+    "reports:workbook_download": R("HV"),
 }
 
 DENIED = {403, 404, 405}

@@ -18,6 +18,8 @@ from duikou.orders.models import DemandStatus, PlanningRun, Visit
 from duikou.people import services as people_services
 from duikou.people.models import AvailabilityWindow
 from duikou.projects.models import FlowEvidence, ProgressPhoto
+from duikou.reports import summary
+from duikou.reports.models import SummaryReport, SummaryStatus
 from tests.investment_kit import Kit as InvestmentKit
 from tests.test_orders_demands import make_demand
 from tests.test_people_views import World as PeopleWorld
@@ -135,7 +137,11 @@ class AttackWorld:
             actor=None, name="杭州推介会", date=today, place="杭州", organiser="浙江省援青指挥部"
         )
         exch = _exchanges(reg)
+        report = SummaryReport.objects.create(
+            year=2023, status=SummaryStatus.DONE, progress=100, document=summary.build(2023)
+        )
         common = {
+            "summary_year": report.year,
             "run": run.pk,
             "people_batch": people.batch.pk,
             "availability": availability.pk,
