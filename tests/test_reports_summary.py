@@ -82,11 +82,18 @@ def test_the_other_ledgers_sections_state_their_figures_with_sources(reg):
 
 
 def test_a_ledger_without_figures_is_left_out_with_a_note(reg):
-    md = render.to_markdown(summary.build(2023))
+    data = figures.compute(2023)
+    for key in ("events", "offsite_classes", "indicators"):  # as without the exchanges ledger
+        data.pop(key, None)
+    md = render.to_markdown(summary.build(2023, data))
     assert "消费帮扶台账尚未接入，销售和门店情况未列入。" in md
     assert "交往交流交融台账尚未接入" in md
     assert "异地班台账尚未接入" in md
     assert "139家" not in md
+    # With the exchanges ledger and no record of the year, the section says so.
+    md = render.to_markdown(summary.build(2023))
+    assert "2023年没有交往交流交融活动或指标记录。" in md
+    assert "交往交流交融台账尚未接入" not in md
 
 
 def test_a_year_without_records_gives_a_short_summary_that_says_so(reg):
