@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from duikou.reports import views, views_funds, views_orders
+from duikou.reports import views, views_funds, views_orders, views_sales
 
 app_name = "reports"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("projects/funds/", views_funds.funds, name="funds"),
     path("orders/stats/", views_orders.order_stats, name="order_stats"),
+    path("consumption/stats/", views_sales.sales_stats, name="sales_stats"),
 ]
