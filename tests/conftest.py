@@ -179,7 +179,13 @@ def _fast_password_hashing(settings):
 DEMO_GROUP = "demo"
 # load_demo() calls it last; patched out for the "base" stage.
 ORDERS_PART = "duikou.orders.demo.load_orders_demo"
-DEMO_MODULE_ORDER = ["test_demo", "test_projects_demo", "test_people_demo", "test_orders_demo"]
+DEMO_MODULE_ORDER = [
+    "test_demo",
+    "test_projects_demo",
+    "test_people_demo",
+    "test_consumption_demo",
+    "test_orders_demo",
+]
 
 
 def _demo_module(item) -> str | None:
