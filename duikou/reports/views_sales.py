@@ -86,12 +86,13 @@ def sales_stats(request: HttpRequest) -> HttpResponse:
     }
     kinds = [
         {
-            "label": ChannelKind(k).label,
-            "sold": wan_exact(Decimal(v)),
-            "ordered": wan_exact(Decimal(data["ordered_by_channel_kind"].get(k, "0"))),
-            "outlets": outlets.get(k, 0),
+            "label": kind.label,
+            "sold": wan_exact(Decimal(data["by_channel_kind"].get(kind.value, "0"))),
+            "ordered": wan_exact(Decimal(data["ordered_by_channel_kind"].get(kind.value, "0"))),
+            "outlets": outlets.get(kind.value, 0),
         }
-        for k, v in data["by_channel_kind"].items()
+        for kind in ChannelKind
+        if kind.value in data["by_channel_kind"] or kind.value in outlets
     ]
     return render(
         request,
