@@ -41,7 +41,7 @@ def demo(shared_demo):
 def test_load_twice_creates_no_duplicates(demo):
     before = _counts()
     assert before["organisations"] > 50
-    assert before["users"] == 6
+    assert before["users"] == 7
     again = load_demo()
     assert _counts() == before
     assert again == demo

@@ -25,7 +25,7 @@ from duikou.consumption.models import Channel, Product, Sale, SalesTarget, Suppl
 from duikou.consumption.vocab import CertificationKind, ChannelKind
 from duikou.core import reference
 from duikou.core import services as core_services
-from duikou.core.demo import SHOP_OPERATOR
+from duikou.core.demo import SHOP_OPERATOR, Org, credit_code_for
 from duikou.core.models import Division, Organisation
 from duikou.core.vocab import OrgKind, Side
 from duikou.lib.money import fen_to_yuan
@@ -239,15 +239,21 @@ class _Loader:
 
     def suppliers(self) -> dict[str, Supplier]:
         out = {}
+        taken = set(
+            Organisation.objects.exclude(credit_code="").values_list("credit_code", flat=True)
+        )
         for name, county, kind, certs in SUPPLIERS:
             org = Organisation.objects.filter(name=name).first()
             if org is None:
+                code = credit_code_for(Org(name, kind, Side.AIDED, county), taken)
+                taken.add(code)
                 org = core_services.organisation_create(
                     actor=None,
                     name=name,
                     kind=kind,
                     side=Side.AIDED,
                     division=Division.objects.get(code=county),
+                    credit_code=code,
                 )
             supplier, created = services.supplier_for_organisation(actor=None, organisation=org)
             self.note("供应商", "新建" if created else "未变")
