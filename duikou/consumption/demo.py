@@ -286,7 +286,7 @@ class _Loader:
         shops = []
         names = _shop_names()
         # 139 open at the end of 2023 (opened 2020-2023), 3 closed before, 6 opened later.
-        assert len(names) == SHOPS_OPEN_END_2023 + 0, len(names)
+        assert len(names) == SHOPS_OPEN_END_2023, len(names)
         for i, (name, city) in enumerate(names):
             opened = dt.date(2020 + i % 4, 1 + (i * 5) % 12, 1 + (i * 7) % 27)
             if opened.year == 2023 and opened.month > 10:

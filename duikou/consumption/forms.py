@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from duikou.consumption.models import Channel, Product, Supplier
-from duikou.consumption.vocab import CertificationKind, ChannelKind
+from duikou.consumption.vocab import ChannelKind
 from duikou.core.models import Division, Organisation
 from duikou.core.vocab import DivisionLevel, Side
 
@@ -120,11 +120,6 @@ class TargetForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     amount = _wan(_("目标销售额（万元）"), required=True)
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
-
-
-class CertificationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("认证"), choices=CertificationKind.choices)
-    certified_on = forms.DateField(label=_("认证日期"), required=False, widget=DATE)
 
 
 def last_month(today: dt.date) -> dt.date:
