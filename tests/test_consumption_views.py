@@ -130,3 +130,25 @@ def test_headquarters_manages_channels_and_the_target_and_sees_the_stats(kit, cl
     suppliers = client.get("/consumption/suppliers/").content.decode()
     assert "地理标志 2013-12-30" in suppliers
     assert "sales-panel" in client.get("/?year=2023").content.decode()
+
+
+def test_the_sales_list_reads_a_fixed_number_of_queries(
+    kit, client_for, django_assert_max_num_queries
+):
+    from duikou.consumption import services
+
+    for month in range(1, 13):
+        services.sale_create(
+            actor=None,
+            channel=kit.platform,
+            product=kit.lamb,
+            supplier=kit.lamb_supplier,
+            date=D(2022, month, 1),
+            is_month=True,
+            sold=month,
+        )
+    client = client_for(kit.reg.hq)
+    with django_assert_max_num_queries(12):
+        assert client.get("/consumption/sales/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/consumption/channels/").status_code == 200
