@@ -184,6 +184,7 @@ DEMO_MODULE_ORDER = [
     "test_projects_demo",
     "test_people_demo",
     "test_reports_demo",
+    "test_consumption_demo",
     "test_orders_demo",
 ]
 
