@@ -14,11 +14,7 @@ class ConsumptionConfig(AppConfig):
 
         sheets.register()
 
-        # The records counted in a year's figures, locked once the year is published: sales in
-        # their month or day; channels in the years they are open at the end of (outlets).
-        from duikou.consumption.models import Channel, Sale, SalesTarget
-        from duikou.core import locks
+        # The records counted in a year's figures, locked once the year is published.
+        from duikou.consumption import locking
 
-        locks.dated(Sale, "date")
-        locks.spanning(Channel, "opened_on", "closed_on", ignore={"note", "operator_id"})
-        locks.yearly(SalesTarget, "year")
+        locking.register()

@@ -291,7 +291,9 @@ class SalesHandler(specs.SheetHandler):
         sheet.warn(
             row,
             "channel",
-            _("新建渠道“%(n)s”（系统中没有该渠道）：%(k)s，%(c)s，开业日期按本表最早的销售定为 %(d)s。")
+            _(
+                "新建渠道“%(n)s”（系统中没有该渠道）：%(k)s，%(c)s，开业日期按本表最早的销售定为 %(d)s。"
+            )
             % {
                 "n": name,
                 "k": kind,
