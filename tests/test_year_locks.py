@@ -161,7 +161,6 @@ def test_a_period_change_is_refused_only_where_it_moves_a_record_across_a_locked
 
 def test_consumption_sales_and_outlets_of_a_locked_year_stay_as_published(reg):
     from duikou.consumption import services as consumption
-
     from tests.consumption_kit import Kit
 
     kit = Kit(reg)

@@ -292,7 +292,8 @@ class SalesHandler(specs.SheetHandler):
             row,
             "channel",
             _(
-                "新建渠道“%(n)s”（系统中没有该渠道）：%(k)s，%(c)s，开业日期按本表最早的销售定为 %(d)s。"
+                "新建渠道“%(n)s”（系统中没有该渠道）：%(k)s，%(c)s，"
+                "开业日期按本表最早的销售定为 %(d)s。"
             )
             % {
                 "n": name,
