@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "duikou.people",
     "duikou.orders",
     "duikou.investment",
+    "duikou.consumption",
     "duikou.exchanges",
     "duikou.reports",
     "duikou.demo",

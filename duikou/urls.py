@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("duikou.people.urls")),
     path("", include("duikou.orders.urls")),
     path("investment/", include("duikou.investment.urls")),
+    path("consumption/", include("duikou.consumption.urls")),
     path("exchanges/", include("duikou.exchanges.urls")),
     path("accounts/", include("duikou.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

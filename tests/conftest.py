@@ -185,6 +185,7 @@ DEMO_MODULE_ORDER = [
     "test_people_demo",
     "test_exchanges_demo",
     "test_reports_demo",
+    "test_consumption_demo",
     "test_orders_demo",
 ]
 

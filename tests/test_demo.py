@@ -41,7 +41,7 @@ def demo(shared_demo):
 def test_load_twice_creates_no_duplicates(demo):
     before = _counts()
     assert before["organisations"] > 50
-    assert before["users"] == 6
+    assert before["users"] == 7
     again = load_demo()
     assert _counts() == before
     assert again == demo
@@ -111,7 +111,15 @@ def test_every_haixi_county_has_a_city_pairing(demo):
 
 @pytest.mark.django_db
 def test_demo_users_sign_in(demo):
-    assert {s["username"] for s in demo} == {"hq", "dulan", "wulan", "liaison", "doctor", "viewer"}
+    assert {s["username"] for s in demo} == {
+        "hq",
+        "dulan",
+        "wulan",
+        "liaison",
+        "doctor",
+        "viewer",
+        "shop",
+    }
     for signin in demo:
         user = User.objects.get(username=signin["username"])
         assert user.check_password(DEMO_PASSWORD)
@@ -128,7 +136,7 @@ def test_demo_command_no_serve():
     out = StringIO()
     call_command("demo", "--no-serve", stdout=out)
     text = out.getvalue()
-    for username in ("hq", "dulan", "wulan", "liaison", "doctor", "viewer"):
+    for username in ("hq", "dulan", "wulan", "liaison", "doctor", "viewer", "shop"):
         assert username in text
     assert DEMO_PASSWORD in text
     assert "前方工作组" in text

@@ -206,7 +206,7 @@ def test_templates_have_drop_downs_an_example_and_the_guide(client_for, reg):
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == [
-        *["项目", "资金", "结对", "人员", "培训", "点单", "企业", "政策", "招商", "活动"],
+        *["项目", "资金", "结对", "人员", "培训", "点单", "企业", "政策", "招商", "销售", "活动"],
         *["说明", "_下拉列表"],
     ]
     ws = wb["项目"]
@@ -235,7 +235,7 @@ def test_one_sheet_template_and_unknown_sheet(client_for, reg):
         io.BytesIO(client.get(reverse("exchange_io:template", args=["资金"])).content)
     )
     assert wb.sheetnames == ["资金", "说明"]
-    assert client.get(reverse("exchange_io:template", args=["销售"])).status_code == 404
+    assert client.get(reverse("exchange_io:template", args=["不存在"])).status_code == 404
 
 
 @pytest.mark.usefixtures("field_key")

@@ -26,7 +26,7 @@ def _mangle() -> int:
 
     skip_fields = {"password", "username", "email", "id_hash", "task_id", "code"}
     changed = 0
-    for label in ("core", "projects", "people", "orders", "investment", "exchanges"):
+    for label in ("core", "projects", "people", "orders", "investment", "consumption", "exchanges"):
         for model in apps.get_app_config(label).get_models():
             if model.__name__.startswith("Historical") or model._meta.proxy:
                 continue
@@ -118,10 +118,12 @@ def test_every_export_neutralises_formula_text(tmp_path):
             "/reports/workbook.xlsx?year=2023",
             "/reports/workbook.xlsx?year=2027&quarter=1",  # the orders demo's demands
         ],
+        "consumption:sale_export": ["/consumption/sales/export.xlsx?year=2023"],
     }
     csvs = {
         "investment:enterprise_export": ["/investment/enterprises/export.csv"],
         "investment:deal_export": ["/investment/deals/export.csv"],
+        "consumption:sale_export": ["/consumption/sales/export.csv?year=2023"],
         "projects:project_export": ["/projects/export.csv"],
         "projects:flow_export": ["/projects/flows/export.csv"],
     }

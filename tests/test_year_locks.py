@@ -140,3 +140,43 @@ def test_unlocked_the_change_goes_through_and_is_listed_since_publishing(reg, im
 def test_without_a_lock_nothing_is_refused(reg, imported):
     assert locks.locked_years() == frozenset()
     assert locks.refused_objects({"projects.moneyflow": {flow("V23").pk}}) == []
+
+
+def test_a_period_change_is_refused_only_where_it_moves_a_record_across_a_locked_year(reg):
+    from duikou.core import services as core_services
+
+    pairing = reg.dulan_pairing
+    assert pairing.start_date.year <= 2023 and pairing.end_date is None
+    locks.year_lock(2024, actor=reg.hq)
+    # ending it in 2025 leaves 2024's pairings as they were
+    core_services.pairing_end(actor=reg.hq, pairing=pairing, end_date=dt.date(2025, 6, 30))
+    # ending it in 2023 would take it out of 2024
+    with pytest.raises(ValidationError) as exc:
+        core_services.pairing_end(actor=reg.hq, pairing=pairing, end_date=dt.date(2023, 12, 31))
+    assert "2024年度" in str(exc.value)
+    # any other change of a record counting in 2024 is a change of 2024
+    with pytest.raises(ValidationError):
+        core_services.pairing_update(actor=reg.hq, pairing=pairing, agreement_title="新协议")
+
+
+def test_consumption_sales_and_outlets_of_a_locked_year_stay_as_published(reg):
+    from duikou.consumption import services as consumption
+    from tests.consumption_kit import Kit
+
+    kit = Kit(reg)
+    consumption.channel_update(actor=None, channel=kit.shop, opened_on=dt.date(2022, 5, 1))
+    sale = consumption.sale_create(
+        actor=None,
+        channel=kit.shop,
+        product=kit.goji,
+        date=dt.date(2023, 6, 17),
+        is_month=False,
+        sold=Decimal("12000"),
+    )
+    locks.year_lock(2023, actor=reg.hq)
+    with pytest.raises(ValidationError):
+        consumption.sale_update(actor=reg.hq, sale=sale, sold=Decimal("13000"))
+    with pytest.raises(ValidationError):  # closed in 2023: one outlet fewer at 2023's end
+        consumption.channel_update(actor=reg.hq, channel=kit.shop, closed_on=dt.date(2023, 8, 1))
+    # closed in 2024: still open at the end of 2023
+    consumption.channel_update(actor=reg.hq, channel=kit.shop, closed_on=dt.date(2024, 2, 1))

@@ -37,7 +37,7 @@ DEMO_PASSWORD = "duikou2023"
 # Shown instead of a password for a demo user that already existed (its password is kept).
 KEPT_PASSWORD = "（原密码不变）"
 # The demo's sign-ins: a database whose users are all among these may be a demo database.
-DEMO_USERNAMES = frozenset({"hq", "dulan", "wulan", "liaison", "doctor", "viewer"})
+DEMO_USERNAMES = frozenset({"hq", "dulan", "wulan", "liaison", "doctor", "viewer", "shop"})
 
 SUP = Side.SUPPORTING
 AID = Side.AIDED
@@ -265,6 +265,13 @@ OTHER_ORGS = [
 ]  # fmt: skip
 
 
+# The operator of one “十城百店” shop (杭州十城百店·西湖店, consumption demo): its liaison enters
+# the shop's monthly sales.
+SHOP_OPERATOR = "杭州西湖青海好物商贸有限公司"
+SHOP_OPERATOR_ORG = Org(SHOP_OPERATOR, OrgKind.ENTERPRISE, SUP, "330100", "青海好物西湖店",
+                        "“十城百店”杭州西湖店的运营单位")  # fmt: skip
+
+
 def all_orgs() -> list[Org]:
     """Every demo organisation, in a fixed order (which also fixes their credit codes)."""
     orgs = [HEADQUARTERS, *CITY_GOVERNMENTS.values(), *COUNTY_GOVERNMENTS.values()]
@@ -277,6 +284,7 @@ def all_orgs() -> list[Org]:
     for zj, hx, _start in VILLAGE_PAIRS:
         orgs += [zj, hx]
     orgs += [ENTERPRISE_VILLAGE[0], ENTERPRISE_VILLAGE[1], *OTHER_ORGS]
+    orgs += [SHOP_OPERATOR_ORG]
     return orgs
 
 
@@ -531,6 +539,8 @@ class _Loader:
              "援青医生（海西州人民医院）：本院及其11所以院包科结对医院的数据，只读"),
             ("viewer", "审计观察员", Role.VIEWER, None, [], False,
              "全部数据只读，不显示个人信息"),
+            ("shop", "周晓梅", Role.LIAISON, self.orgs[SHOP_OPERATOR], [], False,
+             "十城百店·西湖店联络员：本店的销售记录，可按月填报"),
         ]  # fmt: skip
         out = []
         with translation.override("zh-hans"):

@@ -53,6 +53,9 @@ class Rule:
     years: YearsOf  # (record, locked years) → the locked years it counts in
     q: QFor  # locked years → the records counting in any of them
     ignore: frozenset[str]
+    # fields that matter only through the years they make a record count in (a period's
+    # ends): ending a posting in 2024 leaves 2023's figures as they were
+    period: frozenset[str] = frozenset()
 
     @property
     def what(self) -> str:
@@ -67,11 +70,16 @@ class YearLocked(ValidationError):
 
 
 def register(
-    model: type[models.Model], *, years: YearsOf, q: QFor, ignore: Iterable[str] = ()
+    model: type[models.Model],
+    *,
+    years: YearsOf,
+    q: QFor,
+    ignore: Iterable[str] = (),
+    period: Iterable[str] = (),
 ) -> None:
     """Lock `model`'s records in the years they count in; idempotent (ready() may run twice)."""
     label = model._meta.label_lower
-    _RULES[label] = Rule(model, years, q, ALWAYS_IGNORED | frozenset(ignore))
+    _RULES[label] = Rule(model, years, q, ALWAYS_IGNORED | frozenset(ignore), frozenset(period))
     pre_save.connect(_before_save, sender=model, dispatch_uid=f"yearlock-save-{label}")
     pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"yearlock-delete-{label}")
 
@@ -142,7 +150,7 @@ def spanning(
             ),
         )
 
-    register(model, years=years, q=q, ignore=ignore)
+    register(model, years=years, q=q, ignore=ignore, period=(start, end))
 
 
 # The locks -------------------------------------------------------------------------------
@@ -187,15 +195,19 @@ def _before_save(sender, instance, raw: bool = False, update_fields=None, **kwar
     if instance.pk is not None:
         old = sender._default_manager.filter(pk=instance.pk).first()
         if old is not None:
-            fields = [
+            changed = {
                 f.attname
                 for f in sender._meta.concrete_fields
                 if f.attname not in rule.ignore
                 and (update_fields is None or f.name in update_fields)
-            ]
-            if all(getattr(old, name) == getattr(instance, name) for name in fields):
+                and getattr(old, f.attname) != getattr(instance, f.attname)
+            }
+            if not changed:
                 return
-            hit |= rule.years(old, locked)
+            before = rule.years(old, locked)
+            # a change of the period alone matters where it moves the record in or out of a
+            # locked year; any other change matters in every locked year it counts in
+            hit = before ^ hit if changed <= rule.period else before | hit
     if hit:
         raise _refusal(rule, hit, instance)
 

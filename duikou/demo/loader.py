@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import User
+from duikou.consumption import demo as consumption_demo
 from duikou.core.demo import DEMO_PASSWORD, DEMO_USERNAMES, load_registry_demo
 from duikou.core.models import Organisation
 from duikou.demo.models import DemoDatabase
@@ -89,6 +90,7 @@ def load_demo(stdout=None, *, force: bool = False) -> list[dict]:
         people_demo.load_people_demo(stdout=stdout)
         orders_demo.load_orders_demo(stdout=stdout)
         investment_demo.load_investment_demo(stdout=stdout)
+        consumption_demo.load_consumption_demo(stdout=stdout)
         exchanges_demo.load_exchanges_demo(stdout=stdout)
         if demo_database:
             marker = DemoDatabase.objects.first() or DemoDatabase()

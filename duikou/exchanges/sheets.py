@@ -220,7 +220,7 @@ def export_events(events: Iterable[Event]) -> Iterable[list]:
 
 EVENTS = specs.SheetSpec(
     name="活动",
-    order=70,
+    order=75,  # after 销售 (70)
     columns=EVENT_COLUMNS,
     key=("title", "start_date"),
     handler=EventsHandler,
@@ -230,7 +230,7 @@ EVENTS = specs.SheetSpec(
 
 
 class ExchangesUndo(specs.UndoHooks):
-    order = 70
+    order = 75
     delete_order = ("exchanges.event",)
 
     def dependants(self, created: dict[str, set[int]]) -> list[str]:

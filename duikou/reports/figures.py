@@ -443,6 +443,101 @@ def deals(year: int, user: User | None = None) -> dict:
     }
 
 
+def _sales(user: User | None):
+    from duikou.consumption import scopes as consumption_scopes
+    from duikou.consumption.models import Sale
+
+    return consumption_scopes.sales_for_user(user) if user is not None else Sale.objects.all()
+
+
+def _channels(user: User | None):
+    from duikou.consumption import scopes as consumption_scopes
+    from duikou.consumption.models import Channel
+
+    return consumption_scopes.channels_for_user(user) if user is not None else Channel.objects.all()
+
+
+def sales(year: int, user: User | None = None, *, top: int = 10) -> dict:
+    """Consumption-aid sales rows dated in the year (a month row in its month): `sold` sums
+    销售额, `ordered` 订单额; by channel kind, by month (stacked by kind), by product, by Zhejiang
+    city, the top channels, and the progress against the year's target where one is set."""
+    from django.db.models.functions import ExtractMonth
+
+    from duikou.consumption.models import SalesTarget
+    from duikou.consumption.vocab import ChannelKind
+
+    qs = _sales(user).filter(date__year=year).order_by()
+    totals = qs.aggregate(sold=Sum("sold"), ordered=Sum("ordered"), n=Count("pk"))
+    by_kind: dict[str, dict[str, Decimal]] = {}
+    by_month = {k: [Decimal(0)] * 12 for k in ChannelKind.values}
+    for row in (
+        qs.annotate(month=ExtractMonth("date"))
+        .values("channel__kind", "month")
+        .annotate(sold=Sum("sold"), ordered=Sum("ordered"))
+    ):
+        kind = row["channel__kind"]
+        entry = by_kind.setdefault(kind, {"sold": Decimal(0), "ordered": Decimal(0)})
+        entry["sold"] += row["sold"] or 0
+        entry["ordered"] += row["ordered"] or 0
+        by_month[kind][row["month"] - 1] += row["sold"] or 0
+    by_product = [
+        (r["product__name"], r["s"])
+        for r in qs.values("product__name").annotate(s=Sum("sold")).order_by("-s", "product__name")
+    ]
+    by_city = [
+        (r["channel__city__name"] or "", r["s"])
+        for r in qs.values("channel__city__name")
+        .annotate(s=Sum("sold"))
+        .order_by("-s", "channel__city__name")
+    ]
+    top_channels = [
+        {"name": r["channel__name"], "kind": r["channel__kind"], "sold": _money(r["s"])}
+        for r in qs.values("channel__name", "channel__kind")
+        .annotate(s=Sum("sold"))
+        .order_by("-s", "channel__name")[:top]
+    ]
+    sold = totals["sold"] or Decimal(0)
+    target = SalesTarget.objects.filter(year=year).first()
+    out = {
+        "sold": _money(sold),
+        "ordered": _money(totals["ordered"]),
+        "rows": totals["n"],
+        "by_channel_kind": {
+            k: _money(by_kind[k]["sold"]) for k in ChannelKind.values if k in by_kind
+        },
+        "ordered_by_channel_kind": {
+            k: _money(by_kind[k]["ordered"])
+            for k in ChannelKind.values
+            if k in by_kind and by_kind[k]["ordered"]
+        },
+        "by_month": {
+            k: [_money(v) for v in by_month[k]] for k in ChannelKind.values if k in by_kind
+        },
+        "by_product": {name: _money(v) for name, v in by_product},
+        "by_city": {name or "未填城市": _money(v) for name, v in by_city},
+        "top_channels": top_channels,
+    }
+    if target is not None:
+        out["target"] = _money(target.amount)
+        out["target_rate"] = _rate(sold, target.amount)
+    return out
+
+
+def outlets(year: int, user: User | None = None) -> dict[str, int]:
+    """Sales channels open at the end of the year (opened by 31 December, not closed by then),
+    by 渠道类型."""
+    from django.db.models import Q
+
+    from duikou.consumption.vocab import ChannelKind
+
+    end = dt.date(year, 12, 31)
+    qs = _channels(user).filter(
+        Q(opened_on__isnull=True) | Q(opened_on__lte=end),
+        Q(closed_on__isnull=True) | Q(closed_on__gt=end),
+    )
+    return _ordered(_count_by(qs, "kind"), ChannelKind)
+
+
 def events(year: int, user: User | None = None) -> dict:
     """Exchange events starting in the year, by kind; with the participants by side (our own
     addition) and the count."""
@@ -515,6 +610,8 @@ def compute(year: int, user: User | None = None) -> dict:
         "pairings": pairings(year, user),
         "orders": orders(year, user),
         "deals": deals(year, user),
+        "sales": sales(year, user),
+        "outlets": outlets(year, user),
         "events": events(year, user),
         "offsite_classes": offsite_classes(year, user),
         "indicators": indicators(year, user),

@@ -13,6 +13,7 @@ from duikou.projects import selectors as project_selectors
 from duikou.projects.alerts import compute_alerts
 from duikou.reports import figures
 from duikou.reports.views_orders import dashboard_panel as orders_dashboard_panel
+from duikou.reports.views_sales import dashboard_panel as sales_dashboard_panel
 
 
 def _projects_panel(data: dict, user) -> dict:
@@ -67,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "projects": _projects_panel(data, request.user),
             "people_panel": people_dashboard_panel(request.user, timezone.localdate()),
             "orders_panel": orders_dashboard_panel(request.user, data["orders"], year),
+            "sales_panel": sales_dashboard_panel(request.user, data, year),
             "years": range(2010, figures.current_year() + 2),
         },
     )

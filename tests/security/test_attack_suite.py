@@ -124,6 +124,19 @@ TABLE: dict[str, Rule] = {
     "investment:event_create": W("H"),
     "investment:event_detail": R("HDWV", "event"),
     "investment:event_edit": W("H", "event"),
+    # Consumption aid: the hospital's liaison reads the lists (it operates no channel: empty),
+    # aid staff nothing; county teams enter sales of their counties' suppliers
+    "consumption:channel_list": R("HDWLV"),
+    "consumption:channel_create": W("H"),
+    "consumption:channel_detail": R(("HDV", "HWV"), "channel"),
+    "consumption:channel_edit": W("H", "channel"),
+    "consumption:product_list": R("HDWLV"),
+    "consumption:supplier_list": R("HDWLV"),
+    "consumption:sale_list": R("HDWLV"),
+    "consumption:sale_export": R("HDWLV", "fmt"),
+    "consumption:sale_create": W("HDW"),
+    "consumption:sale_edit": W(("HD", "HW"), "sale"),
+    "consumption:target_list": W("H", get="HDWLV"),
     # Projects
     "projects:project_list": R(ALL),
     "projects:project_export": R(ALL, "fmt"),
@@ -227,6 +240,7 @@ TABLE: dict[str, Rule] = {
     "reports:summary_publish": W("H", "summary_year"),
     "reports:summary_unlock": W("H", "summary_year"),
     "reports:workbook_download": R("HV"),
+    "reports:sales_stats": R("HDWLV"),
 }
 
 DENIED = {403, 404, 405}

@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from duikou.consumption import services as consumption_services
 from duikou.exchange_io.models import ImportBatch
 from duikou.investment import services as invest_services
 from duikou.orders.models import DemandStatus, PlanningRun, Visit
@@ -20,6 +21,7 @@ from duikou.people.models import AvailabilityWindow
 from duikou.projects.models import FlowEvidence, ProgressPhoto
 from duikou.reports import summary
 from duikou.reports.models import SummaryReport, SummaryStatus
+from tests.consumption_kit import Kit as ConsumptionKit
 from tests.investment_kit import Kit as InvestmentKit
 from tests.test_orders_demands import make_demand
 from tests.test_people_views import World as PeopleWorld
@@ -140,6 +142,20 @@ class AttackWorld:
         report = SummaryReport.objects.create(
             year=2023, status=SummaryStatus.DONE, progress=100, document=summary.build(2023)
         )
+        shops = ConsumptionKit(reg)
+        # A sale of 都兰's supplier through a channel only it sells through, and 乌兰's.
+        dulan_channel = consumption_services.channel_create(
+            actor=None, name="嘉兴十城百店·都兰专柜", kind="门店", city=reg.jiaxing
+        )
+        dulan_sale = consumption_services.sale_create(
+            actor=None,
+            channel=dulan_channel,
+            product=shops.goji,
+            supplier=shops.goji_supplier,
+            date=today.replace(day=1),
+            is_month=True,
+            sold=100,
+        )
         common = {
             "summary_year": report.year,
             "run": run.pk,
@@ -169,6 +185,8 @@ class AttackWorld:
                 "visit": dulan_visit.pk,
                 "import_batch": _import_batch(reg.dulan_team).pk,
                 "deal": dulan_deal.pk,
+                "channel": dulan_channel.pk,
+                "sale": dulan_sale.pk,
                 "exch_event": exch["dulan_event"].pk,
                 "exch_photo": exch["dulan_photo"].pk,
                 "offsite_class": exch["dulan_class"].pk,
@@ -187,6 +205,8 @@ class AttackWorld:
                 "visit": wulan_visit.pk,
                 "import_batch": _import_batch(reg.wulan_team).pk,
                 "deal": wulan_deal.pk,
+                "channel": shops.other_shop.pk,
+                "sale": shops.other_lamb.pk,
                 "exch_event": exch["wulan_event"].pk,
                 "exch_photo": exch["wulan_photo"].pk,
                 "offsite_class": exch["wulan_class"].pk,

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsumptionConfig(AppConfig):
+    name = "duikou.consumption"
+    label = "consumption"
+    verbose_name = _("消费帮扶")
+
+    def ready(self) -> None:
+        # Its 销售 sheet for the import engine (duikou.exchange_io.specs): the engine knows no
+        # ledger.
+        from duikou.consumption import sheets
+
+        sheets.register()
+
+        # The records counted in a year's figures, locked once the year is published.
+        from duikou.consumption import locking
+
+        locking.register()
