@@ -51,8 +51,10 @@ def test_the_figures_command_prints_the_contract_json(reg, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["year"] == 2023
     assert data["pairings"]["by_kind"] == {"医院-科室": 3}
-    # Modules that are not built yet are left out, never faked.
-    assert "events" not in data
+    # Every ledger is built now: an empty platform gives zeros, never faked figures.
+    assert data["events"] == {"count": 0, "by_kind": {}, "participants": {"海西": 0, "浙江": 0}}
+    assert data["offsite_classes"] == {"count": 0, "students": 0, "majors": []}
+    assert data["indicators"] == {}
     assert data["sales"]["sold"] == "0.00" and data["sales"]["by_channel_kind"] == {}
     assert data["outlets"] == {}
     assert data["deals"] == {
