@@ -89,8 +89,12 @@ def test_f26_names_the_four_industry_projects_as_completed(md_2023):
     assert "均已初步建成" in md_2023
 
 
-def test_the_ledgers_of_issue_12_are_left_out_with_a_note(md_2023):
-    assert "消费帮扶台账尚未接入" in md_2023 and "139家" not in md_2023
+def test_the_ledgers_of_issue_12_are_in_the_summary(md_2023):
+    assert "台账尚未接入" not in md_2023
+    # consumption (F21) and exchanges: the off-site classes (F15), the indicators (F16, F20)
+    for figure in ("139家", "118名", "110万人次", "70人"):
+        assert figure in md_2023, figure
+    assert "人工录入指标" in md_2023
 
 
 def _paragraph_lines(md: str) -> list[str]:
@@ -109,7 +113,7 @@ def test_the_word_file_holds_the_same_text(md_2023):
     text = "\n".join(p.text for p in word.paragraphs)
     for line in _paragraph_lines(md_2023):
         assert line in text
-    assert len(word.tables) == 3 and len(word.inline_shapes) >= 3  # tables and charts
+    assert len(word.tables) == 4 and len(word.inline_shapes) >= 3  # tables (+ sales) and charts
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
