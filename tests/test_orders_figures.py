@@ -267,7 +267,8 @@ def test_the_dashboard_shows_the_orders_panel_within_its_query_budget(
     soon = _demand(reg.dulan_hospital, "妇产科", "手术", today - dt.timedelta(days=10))
     _visit(soon, world["wang"], today + dt.timedelta(days=7), status=VisitStatus.SCHEDULED)
     client = client_for(reg.liaison)
-    with django_assert_max_num_queries(30):
+    # the whole dashboard's budget, as tests/test_views.py gives it
+    with django_assert_max_num_queries(40):
         page = client.get("/", {"year": 2026}).content.decode()
     assert 'id="orders-panel"' in page
     # 都兰's surgery visit of 2026-06-01 and yesterday's: begun, not confirmed.

@@ -8,6 +8,7 @@ action the user may not take 403. The statistics page is the reports app's (/con
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
@@ -70,6 +71,13 @@ def _filtered_channels(request: HttpRequest):
         qs = qs.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=today))
     elif state == "closed":
         qs = qs.filter(closed_on__lte=today)
+    year = year_param(request)
+    if year:  # open at the end of that year: the channels behind the `outlets` figure
+        end = dt.date(year, 12, 31)
+        qs = qs.filter(
+            Q(opened_on__isnull=True) | Q(opened_on__lte=end),
+            Q(closed_on__isnull=True) | Q(closed_on__gt=end),
+        )
     return qs.order_by("kind", "name")
 
 
@@ -79,6 +87,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     _reader(request)
     ctx = {
         "page": page_of(request, _filtered_channels(request)),
+        "open_year": year_param(request),
         "kinds": ChannelKind.choices,
         "cities": zhejiang_cities(),
         "can_edit": scopes.can_edit_lists(request.user),

@@ -828,6 +828,11 @@ def _records(parts: list[str], year: int, data: dict) -> int | None:
         return data.get("orders", {}).get("posted")
     if head == "outlets" and isinstance(value, int):
         return value
+    if head == "sales":
+        rows = _sales(None).filter(date__year=year)
+        if len(parts) >= 3 and parts[1] == "by_channel_kind":
+            rows = rows.filter(channel__kind=parts[2])
+        return rows.count()
     if head == "events" and isinstance(value, int):
         return value
     if head == "offsite_classes":

@@ -109,7 +109,8 @@ def test_the_five_found_500s_are_gone(reg, client_for):
         assert c.get(url).status_code == 200, url
 
 
-def test_every_parameter_of_every_view_survives_junk(reg, client, settings, tmp_path):
+@pytest.mark.parametrize("code", list(CODES))  # a role per test: xdist shares them out
+def test_every_parameter_of_every_view_survives_junk(reg, client, settings, tmp_path, code):
     settings.MEDIA_ROOT = tmp_path / "uploads"
     world = AttackWorld(reg)
     urls = _get_urls(world)
@@ -123,14 +124,15 @@ def test_every_parameter_of_every_view_survives_junk(reg, client, settings, tmp_
             STATS["errors_500"] += 1
             failures.append(f"{who} {url} {sorted(params)}={next(iter(params.values()))[:20]!r}")
 
-    # Anonymous: sent to sign-in whatever the parameters.
-    client.logout()
-    for name, url in urls:
-        r = client.get(url, dict.fromkeys(PARAMS.get(name, COMMON), "' OR 1=1 --"))
-        STATS["requests"] += 1
-        assert r.status_code == 302 and "/accounts/login/" in r["Location"], name
+    if code == "H":
+        # Anonymous: sent to sign-in whatever the parameters.
+        client.logout()
+        for name, url in urls:
+            r = client.get(url, dict.fromkeys(PARAMS.get(name, COMMON), "' OR 1=1 --"))
+            STATS["requests"] += 1
+            assert r.status_code == 302 and "/accounts/login/" in r["Location"], name
     client.raise_request_exception = False  # count the 500s, do not stop at the first
-    for code, attr in CODES.items():
+    for attr in [CODES[code]]:
         client.force_login(getattr(reg, attr))
         for name, url in urls:
             if name not in PARAMS:
