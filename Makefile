@@ -32,12 +32,13 @@ serve: install
 
 # Everything, nothing skipped in CI (CI=true): lint, migrations, then the suite on SQLite and on
 # PostgreSQL (each printed whole when it ends, with its summary line; both run even if one
-# fails), then the browser tests. Outside CI a missing PostgreSQL or Chromium skips those tests
-# with one line.
+# fails), then the browser tests. The long sweeps (URL × role, junk parameters, every export)
+# run once, on PostgreSQL (DUIKOU_SWEEPS=once; tests/conftest.py). Outside CI a missing
+# PostgreSQL or Chromium skips those tests with one line.
 test: install lint check-migrations
 	@scripts/setup-test-env
 	@status=0; \
-	$(MAKE) --no-print-directory -k -j$(SUITE_JOBS) --output-sync=target test-sqlite test-pg \
+	DUIKOU_SWEEPS=once $(MAKE) --no-print-directory -k -j$(SUITE_JOBS) --output-sync=target test-sqlite test-pg \
 	  || status=1; \
 	$(MAKE) --no-print-directory test-browser || status=1; \
 	exit $$status

@@ -5,6 +5,7 @@ test names the one who must not.
 """
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -207,6 +208,44 @@ def pytest_collection_modifyitems(config, items):
         return DEMO_MODULE_ORDER.index(module) if module in DEMO_MODULE_ORDER else 0
 
     items[:] = sorted(items, key=rank)  # a stable sort: each module keeps its order
+    _run_sweeps_once(items)
+
+
+def _postgresql_reachable() -> bool:
+    """Is the PostgreSQL of `make test-pg` (PG_URL) up? Its suite then runs the sweeps."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/duikou"))
+    try:
+        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 5432), 1):
+            return True
+    except OSError:
+        return False
+
+
+def _run_sweeps_once(items) -> None:
+    """`make test` runs the suite on SQLite and then on PostgreSQL (DUIKOU_SWEEPS=once). The
+    long sweeps (every URL × role, every parameter × junk, every export; marked `sweep`) then
+    run once, on PostgreSQL, the database of production, where integer overflows and
+    transaction errors show; on SQLite only if PostgreSQL is not there. Tests that ignore
+    DATABASE_URL (marked `sqlite_once`: a fresh data dir's own SQLite) run in the SQLite suite
+    only. Run alone (no DUIKOU_SWEEPS), every suite runs everything."""
+    if os.environ.get("DUIKOU_SWEEPS") != "once":
+        return
+    from django.conf import settings
+
+    on_sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    if on_sqlite and _postgresql_reachable():
+        skip = pytest.mark.skip(reason="a sweep: run once, in the PostgreSQL suite")
+        for item in items:
+            if item.get_closest_marker("sweep"):
+                item.add_marker(skip)
+    if not on_sqlite:
+        skip = pytest.mark.skip(reason="its own SQLite: run once, in the SQLite suite")
+        for item in items:
+            if item.get_closest_marker("sqlite_once"):
+                item.add_marker(skip)
 
 
 class SharedDemo:

@@ -59,6 +59,7 @@ def _duikou(*args, env=None, **kwargs):
     )
 
 
+@pytest.mark.sqlite_once
 @pytest.mark.slow
 def test_the_duikou_command_wraps_manage_py(tmp_path):
     env = {**os.environ, "DUIKOU_DATA_DIR": str(tmp_path)}

@@ -89,6 +89,7 @@ def _error_batch(client: Client) -> int:
     return batch.pk
 
 
+@pytest.mark.sweep
 @pytest.mark.django_db
 @pytest.mark.usefixtures("demo")
 def test_every_export_neutralises_formula_text(tmp_path):

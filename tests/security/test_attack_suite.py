@@ -291,6 +291,7 @@ def test_every_url_has_an_expectation():
         assert bool(route.args) == bool(rule.kind), name
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("who", ["anonymous", *CODES])  # a role per test: xdist shares them out
 def test_the_role_url_matrix(reg, client, settings, tmp_path, who):
     settings.MEDIA_ROOT = tmp_path / "uploads"

@@ -109,6 +109,7 @@ def test_the_five_found_500s_are_gone(reg, client_for):
         assert c.get(url).status_code == 200, url
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("code", list(CODES))  # a role per test: xdist shares them out
 def test_every_parameter_of_every_view_survives_junk(reg, client, settings, tmp_path, code):
     settings.MEDIA_ROOT = tmp_path / "uploads"
