@@ -51,7 +51,7 @@ def test_figures_2023_sold_3_3_yi_ordered_with_the_expo_139_shops(capsys):
     assert rows.count() > 1500
     assert rows.exclude(channel__kind="展会").aggregate(m=Sum("sold"))["m"] > 0
     biggest = rows.order_by("-sold").first()
-    assert biggest.sold < 1_500_000
+    assert biggest.sold < 2_000_000  # a platform's month of goji, its best seller
 
 
 def test_trends_cover_2021_to_last_month_and_no_future_month(capsys):

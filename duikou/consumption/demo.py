@@ -141,6 +141,19 @@ SUPPLIERS: list[tuple[str, str, str, list[tuple[str, dt.date]]]] = [
     ("乌兰县双峰驼乳业有限公司", "632821", OrgKind.ENTERPRISE, []),
     ("都兰县杭白菊种植专业合作社", "632822", OrgKind.COOPERATIVE, []),
 ]
+# How well each product sells, relative to the others (by name prefix; others 0.7).
+PRODUCT_WEIGHT = {
+    "柴达木枸杞": 1.9,
+    "黑枸杞": 1.6,
+    "枸杞原浆": 1.4,
+    "牦牛肉": 1.3,
+    "柴达木藜麦": 1.3,
+    "茶卡羊": 1.2,
+    "红枸杞鲜果": 1.1,
+    "柴达木盐羊": 1.1,
+    "柴达木福牛": 1.0,
+}
+
 # Which supplier each product comes from (by product name prefix); others have none.
 PRODUCT_SUPPLIER = {
     "柴达木枸杞": "都兰县诺木洪枸杞专业合作社",
@@ -338,6 +351,10 @@ class _Loader:
     # Sales -------------------------------------------------------------------------------
 
     def sales(self, channels, products: dict[str, Product], suppliers) -> None:
+        def weighted(product: str, w: float) -> float:
+            # Goji is Haixi's flagship in Zhejiang's shops; camel down and peas sell little.
+            return w * next((f for p, f in PRODUCT_WEIGHT.items() if product.startswith(p)), 0.7)
+
         expo = channels["expo"][0]
         if Sale.objects.filter(channel=expo).exists():
             self.note("销售记录", "未变", Sale.objects.count())
@@ -365,7 +382,7 @@ class _Loader:
                 product = main[(ch.pk + month.month) % len(main)]
                 w = rng.uniform(2.5, 9.5) * season
                 by_year.setdefault(month.year, []).append(
-                    (self._row(month, ch, product, supplier_of), w)
+                    (self._row(month, ch, product, supplier_of), weighted(product, w))
                 )
             for ch in channels["online"]:
                 if not ch.open_on(month):
@@ -373,7 +390,7 @@ class _Loader:
                 for product in rng.sample(main, 3):
                     w = rng.uniform(18, 60) * season
                     by_year.setdefault(month.year, []).append(
-                        (self._row(month, ch, product, supplier_of), w)
+                        (self._row(month, ch, product, supplier_of), weighted(product, w))
                     )
             for ch in channels["canteen"]:
                 if not ch.open_on(month):
@@ -381,14 +398,14 @@ class _Loader:
                 product = main[(ch.pk * 3 + month.month) % len(main)]
                 w = rng.uniform(8, 16)
                 by_year.setdefault(month.year, []).append(
-                    (self._row(month, ch, product, supplier_of), w)
+                    (self._row(month, ch, product, supplier_of), weighted(product, w))
                 )
             for ch in channels["other"]:
                 if ch.open_on(month) and month.month in (1, 6, 9):
                     product = main[(ch.pk + month.month) % len(main)]
                     w = rng.uniform(20, 40)
                     by_year.setdefault(month.year, []).append(
-                        (self._row(month, ch, product, supplier_of), w)
+                        (self._row(month, ch, product, supplier_of), weighted(product, w))
                     )
         rows: list[dict] = []
         for year, items in by_year.items():
