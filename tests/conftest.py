@@ -229,8 +229,9 @@ def _run_sweeps_once(items) -> None:
     long sweeps (every URL × role, every parameter × junk, every export; marked `sweep`) then
     run once, on PostgreSQL, the database of production, where integer overflows and
     transaction errors show; on SQLite only if PostgreSQL is not there. Tests that ignore
-    DATABASE_URL (marked `sqlite_once`: a fresh data dir's own SQLite) run in the SQLite suite
-    only. Run alone (no DUIKOU_SWEEPS), every suite runs everything."""
+    DATABASE_URL (marked `sqlite_once`: a fresh data dir's own SQLite) and tests that touch no
+    database at all (the planner, the pure helpers, the workbook reader) run in the SQLite suite
+    only: on PostgreSQL they would repeat the same run. Run alone (no DUIKOU_SWEEPS), every suite runs everything."""
     if os.environ.get("DUIKOU_SWEEPS") != "once":
         return
     from django.conf import settings
@@ -243,9 +244,21 @@ def _run_sweeps_once(items) -> None:
                 item.add_marker(skip)
     if not on_sqlite:
         skip = pytest.mark.skip(reason="its own SQLite: run once, in the SQLite suite")
+        no_db = pytest.mark.skip(reason="touches no database: run once, in the SQLite suite")
         for item in items:
             if item.get_closest_marker("sqlite_once"):
                 item.add_marker(skip)
+            elif not _uses_database(item):
+                item.add_marker(no_db)
+
+
+def _uses_database(item) -> bool:
+    """Does the test reach the database (its django_db mark, or a fixture that does)?"""
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db")
+        or names & {"db", "transactional_db", "django_db_setup", "live_server", "demo"}
+    )
 
 
 class SharedDemo:
