@@ -9,6 +9,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("start/", views.home, name="home"),
     path("projects/funds/", views_funds.funds, name="funds"),
     path("orders/stats/", views_orders.order_stats, name="order_stats"),
     path("reports/summary/", views_summary.summary_page, name="summary"),

@@ -2,10 +2,11 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from duikou.accounts.models import Role
 from duikou.core.vocab import FlowType, PairingKind, Side
 from duikou.people.rotation import dashboard_panel as people_dashboard_panel
 from duikou.projects import scopes as projects_scopes
@@ -29,6 +30,24 @@ def _projects_panel(data: dict, user) -> dict:
         "alert_count": len(alerts),
         "alerts": alerts[:6],
     }
+
+
+#: where each role lands after signing in (`LOGIN_REDIRECT_URL`) and from the brand link
+HOME_BY_ROLE = {
+    Role.AID_STAFF: "people:me",
+    Role.LIAISON: "orders:demand_list",
+    Role.COUNTY_TEAM: "reports:dashboard",
+    Role.HEADQUARTERS: "reports:dashboard",
+    Role.VIEWER: "reports:dashboard",
+}
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is: a doctor on /me/, a liaison on its to-do list, a
+    county team and headquarters on the dashboard."""
+    return redirect(HOME_BY_ROLE.get(request.user.role, "reports:dashboard"))
 
 
 @login_required

@@ -228,6 +228,7 @@ TABLE: dict[str, Rule] = {
     "exchanges:indicator_value": W("H", "indicator"),
     # Figures
     "reports:dashboard": R(ALL),
+    "reports:home": R(ALL),
     "reports:funds": R(ALL),
     "reports:order_stats": R(ALL),
     # The year-end summary and the workbook: programme-wide, read by headquarters and the
