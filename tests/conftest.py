@@ -231,7 +231,8 @@ def _run_sweeps_once(items) -> None:
     transaction errors show; on SQLite only if PostgreSQL is not there. Tests that ignore
     DATABASE_URL (marked `sqlite_once`: a fresh data dir's own SQLite) and tests that touch no
     database at all (the planner, the pure helpers, the workbook reader) run in the SQLite suite
-    only: on PostgreSQL they would repeat the same run. Run alone (no DUIKOU_SWEEPS), every suite runs everything."""
+    only: on PostgreSQL they would repeat the same run. Run alone (no DUIKOU_SWEEPS), every
+    suite runs everything."""
     if os.environ.get("DUIKOU_SWEEPS") != "once":
         return
     from django.conf import settings
