@@ -22,7 +22,7 @@ from duikou.lib.masking import ID_LIKE, MOBILE_LIKE
 from duikou.projects import services
 from duikou.projects.models import Project
 from duikou.reports import iati
-from tests.test_projects_views import make, record
+from tests.test_projects_views import make, project_data, record
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = json.loads((ROOT / "duikou/core/data/domain-facts.json").read_text("utf-8"))
@@ -388,3 +388,18 @@ def test_the_project_form_and_page_show_the_english_fields(full, reg, client_for
     assert 'name="name_en"' in form and 'name="description_en"' in form
     page = c.get(f"/projects/{full.pk}/").content.decode()
     assert "Dulan County People&#x27;s Hospital: tele-consultation centre" in page
+
+
+def test_a_county_team_saves_the_english_fields_and_the_export_states_them(reg, client_for):
+    data = project_data(
+        reg,
+        name_en="  Dulan County: a new clinic ",
+        description_en="A clinic for herders.",
+    )
+    assert client_for(reg.dulan_team).post("/projects/new/", data).status_code == 302
+    p = Project.objects.get(code="DL-NEW")
+    assert (p.name_en, p.description_en) == ("Dulan County: a new clinic", "A clinic for herders.")
+    assert p.history.first().name_en == "Dulan County: a new clinic"
+    act = one(valid(iati.build(2024)), "DL-NEW")
+    assert narratives(act.find("title"))["en"] == "Dulan County: a new clinic"
+    assert narratives(act.find("description"))["en"] == "A clinic for herders."
