@@ -209,6 +209,19 @@ DUIKOU_ALERTS = {
     "disbursement_lag_points": int(env_str("DUIKOU_ALERT_DISBURSEMENT_LAG_POINTS", "25")),
 }
 
+# The IATI 2.03 export (`duikou export iati`, /reports/iati.xml; docs/iati.md): the reporting
+# organisation. Every iati-identifier is this reference + "-" + the project code, so set it once,
+# before the first publication, and never change it. An IATI organisation identifier is a
+# registration agency's prefix (org-id.guide) + the organisation's number there; a Chinese
+# province has no XM-DAC code, so the default "CN-ZJ-AID" is this platform's own and is not
+# registered anywhere: replace it with the headquarters' org-id before publishing on the IATI
+# Registry (e.g. an XI-IATI identifier the IATI Secretariat assigns).
+DUIKOU_IATI_ORG_REF = env_str("DUIKOU_IATI_ORG_REF", "CN-ZJ-AID")
+DUIKOU_IATI_ORG_NAME = env_str("DUIKOU_IATI_ORG_NAME", "浙江省援青指挥部")
+DUIKOU_IATI_ORG_NAME_EN = env_str(
+    "DUIKOU_IATI_ORG_NAME_EN", "Zhejiang Provincial Headquarters for Counterpart Aid to Qinghai"
+)
+
 # Operations: tasks, database faults, backups --------------------------------------------------
 # A background task (import, planning run) whose heartbeat is older than this has lost its
 # worker and is marked failed (duikou.core.heartbeat; `duikou tasks_sweep`).

@@ -479,6 +479,68 @@ CANCELLED_2023 = [
       "因城区规划调整取消，资金调整用于其他民生项目", place="察汗乌苏镇"),
 ]  # fmt: skip
 
+# English titles and descriptions (the IATI export states them beside the Chinese), for the 2023
+# projects the seed article names or that a foreign reader of the export would look for first;
+# the rest are in Chinese only, as most records of a real programme would be.
+ENGLISH: dict[str, tuple[str, str]] = {
+    "海西州人民医院重症医学科能力提升": (
+        "Haixi Prefecture People's Hospital: intensive care capacity",
+        "ECMO, bedside haemofiltration and invasive ventilators; training of critical-care nurses.",
+    ),
+    "海西州人民医院卒中中心建设": (
+        "Haixi Prefecture People's Hospital: stroke centre",
+        "A stroke centre with cerebrovascular screening and prevention, and equipment for the "
+        "DSA suite.",
+    ),
+    "都兰县人民医院远程会诊中心": (
+        "Dulan County People's Hospital: tele-consultation centre",
+        "Remote consultation, imaging and ECG diagnosis linked to Zhejiang's provincial "
+        "hospitals and the prefecture hospital.",
+    ),
+    "格尔木市人民医院胸痛中心建设": (
+        "Golmud People's Hospital: chest pain centre",
+        "Emergency pathways to the national chest pain centre standard, a catheterisation "
+        "laboratory and a pre-hospital emergency information system.",
+    ),
+    "天峻县乡镇卫生院设备配置": (
+        "Tianjun County: equipment for township health centres",
+        "Digital radiography, automatic biochemistry analysers and emergency equipment for 10 "
+        "township health centres.",
+    ),
+    "茫崖市人民医院高原病防治中心": (
+        "Mangnai People's Hospital: high-altitude illness centre",
+        "A centre for the prevention and treatment of high-altitude illness with a hyperbaric "
+        "oxygen chamber; screening and health management.",
+    ),
+    "都兰县蔬菜全产业链基地": (
+        "Dulan County: vegetable production and processing base",
+        "120 solar greenhouses, a seedling centre, cold storage and a sorting centre: the whole "
+        "vegetable chain from seedling to market.",
+    ),
+    "乌兰县特色生物产业园": (
+        "Ulan County: speciality bio-resources industrial park",
+        "Standard factory buildings for processing goji, quinoa and other local resources, and a "
+        "public testing centre.",
+    ),
+    "格尔木市农村电子商务示范工程": (
+        "Golmud: rural e-commerce demonstration",
+        "A county e-commerce service centre, village e-commerce stations and a delivery network.",
+    ),
+    "天峻县村级特色集体产业扶持项目": (
+        "Tianjun County: support to village collective enterprises",
+        "Support for 20 villages' yak and Tibetan sheep husbandry and ethnic handicrafts.",
+    ),
+    "“浙里石榴红·同心享亚运”青少年夏令营": (
+        "Zhejiang-Haixi youth summer camp at the Hangzhou Asian Games",
+        "Pupils of every ethnic group from Dulan and other Haixi schools at an Asian Games "
+        "summer camp in Hangzhou.",
+    ),
+    "都兰县察汗乌苏镇农贸市场改造": (
+        "Dulan County: Qagan Us farmers' market renovation (cancelled)",
+        "Cancelled after the town plan changed; the funds went to other livelihood projects.",
+    ),
+}
+
 # --- 2024 ----------------------------------------------------------------------------------------
 
 Y2024 = {
@@ -1060,6 +1122,8 @@ class _Loader(DemoLoader):
             "mode": mode,
             "build_type": row.build,
             "description": row.text,
+            "name_en": ENGLISH.get(row.name, ("", ""))[0],
+            "description_en": ENGLISH.get(row.name, ("", ""))[1],
             "aid_amount": _wan(row.wan) * WAN,
             "local_amount": _wan(row.local) * WAN,
             "social_amount": _wan(row.social) * WAN,

@@ -122,6 +122,7 @@ class ProjectForm(forms.ModelForm):
         ),
         (_("资金预算（万元）"), MONEY),
         (_("日期"), ("planned_start", "planned_finish", "actual_start", "actual_finish")),
+        (_("英文信息（选填，用于 IATI 导出）"), ("name_en", "description_en")),
     )
 
     class Meta:
@@ -133,6 +134,8 @@ class ProjectForm(forms.ModelForm):
             "actual_start": DateInput(),
             "actual_finish": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+            "name_en": forms.TextInput(attrs={"lang": "en"}),
             "year": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
 

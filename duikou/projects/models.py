@@ -89,6 +89,10 @@ class AnnualPlan(models.Model):
 class Project(Recorded):
     code = models.CharField(_("项目编号"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=200)
+    # English title and description, optional: the IATI export states them beside the Chinese.
+    name_en = models.CharField(
+        _("英文名称"), max_length=300, blank=True, help_text=_("选填；用于 IATI 国际标准导出")
+    )
     year = models.PositiveSmallIntegerField(
         _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -131,6 +135,9 @@ class Project(Recorded):
         _("新建/续建"), max_length=10, choices=BuildType.choices, blank=True
     )
     description = models.TextField(_("项目内容"), blank=True)
+    description_en = models.TextField(
+        _("英文项目内容"), blank=True, help_text=_("选填；用于 IATI 国际标准导出")
+    )
     aid_amount = MoneyField(_("援助资金（元）"), default=0, validators=NON_NEGATIVE)
     local_amount = MoneyField(_("地方配套（元）"), default=0, validators=NON_NEGATIVE)
     social_amount = MoneyField(_("社会资金（元）"), default=0, validators=NON_NEGATIVE)
@@ -182,6 +189,7 @@ class Project(Recorded):
     def clean(self) -> None:
         self.code = (self.code or "").strip().upper()
         self.name = (self.name or "").strip()
+        self.name_en = (self.name_en or "").strip()
         errors: dict[str, list] = {}
         if self.county_id and self.county.level != DivisionLevel.COUNTY:
             errors["county"] = [_("所在地应为县级行政区（如都兰县、德令哈市）。")]

@@ -40,6 +40,7 @@ from duikou.projects.models import (
 PROJECT_FIELDS = (
     "code",
     "name",
+    "name_en",
     "year",
     "category",
     "county",
@@ -49,6 +50,7 @@ PROJECT_FIELDS = (
     "mode",
     "build_type",
     "description",
+    "description_en",
     "aid_amount",
     "local_amount",
     "social_amount",

@@ -4,6 +4,7 @@ and the reports page (year-end summary, statistical workbook)."""
 from django.urls import path
 
 from duikou.reports import views, views_funds, views_orders, views_sales, views_summary
+from duikou.reports.views_iati import iati_download
 
 app_name = "reports"
 
@@ -32,5 +33,6 @@ urlpatterns = [
     ),
     path("reports/summary/<int:year>/unlock/", views_summary.summary_unlock, name="summary_unlock"),
     path("reports/workbook.xlsx", views_summary.workbook_download, name="workbook_download"),
+    path("reports/iati.xml", iati_download, name="iati_download"),
     path("consumption/stats/", views_sales.sales_stats, name="sales_stats"),
 ]

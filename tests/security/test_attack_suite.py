@@ -241,6 +241,8 @@ TABLE: dict[str, Rule] = {
     "reports:summary_publish": W("H", "summary_year"),
     "reports:summary_unlock": W("H", "summary_year"),
     "reports:workbook_download": R("HV"),
+    # The IATI 2.03 file: open data for publication, no personal data: as the workbook
+    "reports:iati_download": R("HV"),
     "reports:sales_stats": R("HDWLV"),
 }
 

@@ -77,6 +77,7 @@ PARAMS: dict[str, list[str]] = {
     "reports:dashboard": ["year"],
     "reports:funds": ["year"],
     "reports:order_stats": ["year"],
+    "reports:iati_download": ["year"],
 }
 
 STATS = {"requests": 0, "errors_500": 0}
