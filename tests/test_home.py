@@ -302,3 +302,9 @@ def test_the_funds_page_draws_a_year_with_projects(client_for, reg):
 )
 def test_has_data(data, expected):
     assert has_data(data) is expected
+
+
+@pytest.mark.parametrize("url", ["/", "/orders/stats/", "/consumption/stats/"])
+def test_the_year_picker_keeps_the_chosen_year(client_for, reg, url):
+    page = client_for(reg.hq).get(url, {"year": 2012}).content.decode()
+    assert re.search(r'<option value="2012"\s+selected>', page)

@@ -132,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "people_panel": people_dashboard_panel(request.user, timezone.localdate()),
         "orders_panel": orders_dashboard_panel(request.user, data["orders"], year),
         "sales_panel": sales_dashboard_panel(request.user, data, year),
-        "years": range(2010, figures.current_year() + 2),
+        "years": sorted({*range(2010, figures.current_year() + 2), year}),
         "place": _scope_place(request.user),
     }
     zero = _zero_sections(ctx)
