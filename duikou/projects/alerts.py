@@ -167,3 +167,27 @@ def compute_alerts(projects: QuerySet[Project], today: dt.date | None = None) ->
     order = list(KINDS)
     alerts.sort(key=lambda a: (order.index(a.kind), a.project.code))
     return alerts
+
+
+@dataclass(frozen=True)
+class ProjectAlerts:
+    """One project and all its alerts, worst first (a dashboard row)."""
+
+    project: Project
+    alerts: list[Alert]
+
+    @property
+    def labels(self) -> list[str]:
+        return [a.label for a in self.alerts]
+
+
+def by_project(alerts: list[Alert]) -> list[ProjectAlerts]:
+    """The alerts grouped by project, one entry per project: the projects in the order of
+    their worst alert (then by code), each with its alerts in the order of KINDS."""
+    grouped: dict[int, list[Alert]] = {}
+    for a in alerts:  # compute_alerts sorts worst first, so each list stays in that order
+        grouped.setdefault(a.project.pk, []).append(a)
+    order = list(KINDS)
+    rows = [ProjectAlerts(items[0].project, items) for items in grouped.values()]
+    rows.sort(key=lambda r: (order.index(r.alerts[0].kind), r.project.code))
+    return rows

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from duikou.core import uploads
 from duikou.core.models import Division
-from duikou.core.viewutils import apply_service_error, is_htmx, page_of
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of, year_param
 from duikou.core.vocab import (
     HEADQUARTERS_TRANSITIONS,
     PROJECT_TRANSITIONS,
@@ -436,6 +436,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         county = ""  # junk (a NUL byte included) never reaches the database
     if county:
         qs = qs.filter(county__code=county)
+    # The dashboard links here with its year: the alerts of that year's projects.
+    year = year_param(request)
+    if year is not None:
+        qs = qs.filter(year=year)
     alerts = compute_alerts(qs)
     counts = {g["kind"]: g["count"] for g in selectors.group_alerts(alerts)}
     if kind in KINDS:
@@ -453,5 +457,6 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "counties": counties,
             "county": county,
             "kind": kind if kind in KINDS else "",
+            "year": year,
         },
     )

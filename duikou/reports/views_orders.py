@@ -117,7 +117,8 @@ def order_stats(request: HttpRequest) -> HttpResponse:
         "reports/orders_stats.html",
         {
             "year": year,
-            "years": _years(request.user),
+            # The chosen year stays in the picker, even one before the first demand.
+            "years": sorted({*_years(request.user), year}, reverse=True),
             "f": data,
             "links": {
                 "posted": demands_url(year),

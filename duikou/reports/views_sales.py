@@ -99,7 +99,8 @@ def sales_stats(request: HttpRequest) -> HttpResponse:
         "reports/sales_stats.html",
         {
             "year": year,
-            "years": range(figures.current_year(), 2019, -1),
+            # The chosen year stays in the picker, even one before 2020.
+            "years": sorted({*range(figures.current_year(), 2019, -1), year}, reverse=True),
             "sold": wan_exact(Decimal(data["sold"])),
             "ordered": wan_exact(Decimal(data["ordered"])),
             "rows": data["rows"],

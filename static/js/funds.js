@@ -5,7 +5,7 @@
 
   function draw() {
     var el = document.getElementById("funds-data");
-    if (!el || !window.echarts) return;
+    if (!el || !window.echarts || !window.DuikouCharts) return;
     var data = JSON.parse(el.textContent);
     var palette = ["#1f5c99", "#2f9e8f", "#e0a030", "#c8553d", "#7a5195", "#58508d", "#8c8c8c", "#4b8bbe"];
     var unit = "万元";
@@ -13,8 +13,8 @@
 
     var catEl = document.getElementById("chart-category");
     var narrow = catEl.clientWidth < 480;
-    var cat = echarts.init(catEl);
-    cat.setOption({
+    var cat = DuikouCharts.init(catEl, data.by_category);
+    if (cat) cat.setOption({
       color: palette,
       tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + " " + unit + "（" + p.percent + "%）"; } },
       legend: { bottom: 0, type: "scroll" },
@@ -26,9 +26,9 @@
     });
     charts.push(cat);
 
-    var county = echarts.init(document.getElementById("chart-county"));
+    var county = DuikouCharts.init(document.getElementById("chart-county"), data.by_county);
     var names = data.by_county.names;
-    county.setOption({
+    if (county) county.setOption({
       color: ["#1f5c99"],
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + " " + unit; } },
       grid: { left: 56, right: 16, top: 40, bottom: 56 },
@@ -40,8 +40,8 @@
     });
     charts.push(county);
 
-    var monthly = echarts.init(document.getElementById("chart-monthly"));
-    monthly.setOption({
+    var monthly = DuikouCharts.init(document.getElementById("chart-monthly"), data.monthly);
+    if (monthly) monthly.setOption({
       color: ["#1f5c99", "#2f9e8f", "#e0a030"],
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + " " + unit; } },
       legend: { bottom: 0 },
@@ -54,7 +54,7 @@
     });
     charts.push(monthly);
 
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    DuikouCharts.resizeWith(charts);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();

@@ -2,7 +2,8 @@
 // each bar to the filtered demand list) comes from the figures module through json_script.
 (function () {
   function bars(el, data, labels, narrow) {
-    var chart = echarts.init(el);
+    var chart = DuikouCharts.init(el, data);
+    if (!chart) return null;
     var many = data.names.length > 6;
     // On a phone a long list of names reads better as horizontal bars.
     var horizontal = narrow && many;
@@ -35,13 +36,13 @@
 
   function draw() {
     var el = document.getElementById("orders-stats-data");
-    if (!el || !window.echarts) return;
+    if (!el || !window.echarts || !window.DuikouCharts) return;
     var data = JSON.parse(el.textContent);
     var county = document.getElementById("chart-county");
     var narrow = county.clientWidth < 480;
     var charts = [bars(county, data.county, data.labels, narrow),
                   bars(document.getElementById("chart-skill"), data.skill, data.labels, narrow)];
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    DuikouCharts.resizeWith(charts);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();

@@ -18,7 +18,7 @@
   function draw(showAll) {
     var el = document.getElementById("coverage-data");
     var box = document.getElementById("coverage-chart");
-    if (!el || !box || !window.echarts) return;
+    if (!el || !box || !window.echarts || !window.DuikouCharts) return;
     var data = JSON.parse(el.textContent);
     var covered = {};
     data.covered.forEach(function (id) { covered[id] = true; });
@@ -27,14 +27,16 @@
     var index = {};
     rows.forEach(function (r, i) { index[r.id] = i; });
     var items = data.items.filter(function (it) { return index[it.row] !== undefined; });
+    if (chart) { chart.dispose(); chart = null; }
+    if (!items.length) { DuikouCharts.markEmpty(box); return; }
+    DuikouCharts.clearEmpty(box);
     var narrow = box.clientWidth < 560;
     var maxLanes = 1;
     items.forEach(function (it) { if (it.lanes > maxLanes) maxLanes = it.lanes; });
     // Rows grow with the number of overlapping postings so each bar stays readable.
     var rowHeight = Math.max(narrow ? 28 : 32, Math.min(72, 13 * maxLanes + 10));
     box.style.height = Math.max(200, rows.length * rowHeight + 90) + "px";
-    if (chart) chart.dispose();
-    chart = echarts.init(box);
+    chart = DuikouCharts.init(box);
 
     var start = data.min;
     if (narrow) {

@@ -5,7 +5,7 @@
 
   function draw() {
     var el = document.getElementById("sales-data");
-    if (!el || !window.echarts) return;
+    if (!el || !window.echarts || !window.DuikouCharts) return;
     var data = JSON.parse(el.textContent);
     var palette = ["#1f5c99", "#2f9e8f", "#e0a030", "#c8553d", "#7a5195", "#8c8c8c"];
     var unit = "万元";
@@ -13,8 +13,8 @@
     var monthlyEl = document.getElementById("chart-monthly");
     var narrow = monthlyEl.clientWidth < 480;
 
-    var monthly = echarts.init(monthlyEl);
-    monthly.setOption({
+    var monthly = DuikouCharts.init(monthlyEl, data.by_month);
+    if (monthly) monthly.setOption({
       color: palette,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + " " + unit; } },
       legend: { bottom: 0, type: "scroll" },
@@ -27,8 +27,8 @@
     });
     charts.push(monthly);
 
-    var product = echarts.init(document.getElementById("chart-product"));
-    product.setOption({
+    var product = DuikouCharts.init(document.getElementById("chart-product"), data.by_product);
+    if (product) product.setOption({
       color: ["#2f9e8f"],
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + " " + unit; } },
       grid: { left: 110, right: 24, top: 16, bottom: 32 },
@@ -39,8 +39,8 @@
     });
     charts.push(product);
 
-    var city = echarts.init(document.getElementById("chart-city"));
-    city.setOption({
+    var city = DuikouCharts.init(document.getElementById("chart-city"), data.by_city);
+    if (city) city.setOption({
       color: palette,
       tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + " " + unit + "（" + p.percent + "%）"; } },
       legend: { bottom: 0, type: "scroll" },
@@ -52,7 +52,7 @@
     });
     charts.push(city);
 
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    DuikouCharts.resizeWith(charts);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();

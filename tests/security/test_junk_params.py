@@ -55,7 +55,7 @@ PARAMS: dict[str, list[str]] = {
     "projects:project_list": _form(ProjectFilterForm),
     "projects:project_export": _form(ProjectFilterForm),
     "projects:flow_export": _form(ProjectFilterForm),
-    "projects:alerts": ["county", "kind"],
+    "projects:alerts": ["county", "kind", "year"],
     "projects:file": ["size"],
     "projects:project_transition": ["to"],
     "people:person_list": _form(PeopleFilterForm),

@@ -1,5 +1,7 @@
 from django import template
 
+from duikou.lib.charts import has_data
+
 register = template.Library()
 
 
@@ -29,3 +31,9 @@ def export_url(context, name_url: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.filter
+def chart_empty(data) -> bool:
+    """True when a chart's data has nothing to draw (lib.charts.has_data): it says 暂无数据."""
+    return not has_data(data)
