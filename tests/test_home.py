@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from duikou.accounts.models import Role
 from duikou.core.models import Division
+from duikou.core.vocab import ProjectStatus
 from duikou.lib.charts import has_data
 from duikou.projects import services
 from duikou.projects.alerts import by_project, compute_alerts
@@ -152,21 +153,28 @@ def test_one_project_appears_once_with_all_its_alerts(client_for, reg):
 
 
 def test_the_alerts_follow_the_chosen_year(client_for, reg):
+    """A year's alerts: its own projects and the earlier years' projects still open; never a
+    later year's, never a closed one's."""
     alerting_project(reg, "Y-2023", year=2023)
     alerting_project(reg, "Y-2024", year=2024)
     client = client_for(reg.hq)
     page_2023 = client.get("/", {"year": 2023}).content.decode()
     page_2024 = client.get("/", {"year": 2024}).content.decode()
     assert "Y-2023" in page_2023 and "Y-2024" not in page_2023
-    assert "Y-2024" in page_2024 and "Y-2023" not in page_2024
+    # the 2023 project is still open in 2024: still Monday's business
+    assert "Y-2024" in page_2024 and "Y-2023" in page_2024
     assert "/projects/alerts/?year=2023" in page_2023
     page_2022 = client.get("/", {"year": 2022}).content.decode()
     assert 'id="worst-alerts"' not in page_2022
     # The full list the dashboard links to narrows to that year too.
-    listing = client.get("/projects/alerts/", {"year": 2024}).content.decode()
-    assert "项目Y-2024" in listing and "项目Y-2023" not in listing
+    listing = client.get("/projects/alerts/", {"year": 2023}).content.decode()
+    assert "项目Y-2023" in listing and "项目Y-2024" not in listing
     everything = client.get("/projects/alerts/").content.decode()
     assert "项目Y-2024" in everything and "项目Y-2023" in everything
+    # Cancelled, the 2023 project leaves 2024's list (and its own year's: nothing to watch).
+    Project.objects.filter(code="Y-2023").update(status=ProjectStatus.CANCELLED)
+    page_2024 = client.get("/", {"year": 2024}).content.decode()
+    assert "Y-2024" in page_2024 and "Y-2023" not in page_2024
 
 
 def test_alerts_by_project_orders_projects_by_their_worst_alert(reg):

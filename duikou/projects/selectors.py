@@ -12,7 +12,7 @@ import posixpath
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -47,6 +47,17 @@ def rate(part: Decimal | int | None, whole: Decimal | int | None) -> str | None:
 
 
 # The project list ---------------------------------------------------------------------------
+
+
+#: a project in these states needs nobody's attention any more
+CLOSED_STATUSES = (ProjectStatus.ACCEPTED, ProjectStatus.CANCELLED)
+
+
+def watched_in_year(qs: QuerySet[Project], year: int) -> QuerySet[Project]:
+    """The projects whose alerts concern `year`: the year's own projects and the earlier years'
+    projects still open (not accepted, not cancelled): an overdue 2024 project is still
+    Monday's business in 2026, a 2027 project is not yet."""
+    return qs.filter(Q(year=year) | Q(year__lt=year) & ~Q(status__in=CLOSED_STATUSES))
 
 
 def with_flow_sums(qs: QuerySet[Project]) -> QuerySet[Project]:

@@ -436,10 +436,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         county = ""  # junk (a NUL byte included) never reaches the database
     if county:
         qs = qs.filter(county__code=county)
-    # The dashboard links here with its year: the alerts of that year's projects.
+    # The dashboard links here with its year: the alerts of that year's projects and of the
+    # earlier years' projects still open.
     year = year_param(request)
     if year is not None:
-        qs = qs.filter(year=year)
+        qs = selectors.watched_in_year(qs, year)
     alerts = compute_alerts(qs)
     counts = {g["kind"]: g["count"] for g in selectors.group_alerts(alerts)}
     if kind in KINDS:

@@ -22,9 +22,12 @@ WORST_PROJECTS = 6
 
 
 def _projects_panel(data: dict, user, year: int) -> dict:
-    """The year's projects and money (from figures) and the alerts of the year's projects in
-    the user's scope, one row per project listing all its alerts."""
-    alerts = compute_alerts(projects_scopes.projects_for_user(user).filter(year=year))
+    """The year's projects and money (from figures) and the alerts of the year's projects, and of
+    the earlier years' projects still open, in the user's scope, one row per project listing
+    all its alerts."""
+    alerts = compute_alerts(
+        project_selectors.watched_in_year(projects_scopes.projects_for_user(user), year)
+    )
     rows = alerts_by_project(alerts)
     return {
         "count": data["projects"]["count"],
