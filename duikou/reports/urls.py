@@ -3,7 +3,14 @@ and the reports page (year-end summary, statistical workbook)."""
 
 from django.urls import path
 
-from duikou.reports import views, views_funds, views_orders, views_sales, views_summary
+from duikou.reports import (
+    views,
+    views_funds,
+    views_orders,
+    views_sales,
+    views_screen,
+    views_summary,
+)
 
 app_name = "reports"
 
@@ -33,4 +40,6 @@ urlpatterns = [
     path("reports/summary/<int:year>/unlock/", views_summary.summary_unlock, name="summary_unlock"),
     path("reports/workbook.xlsx", views_summary.workbook_download, name="workbook_download"),
     path("consumption/stats/", views_sales.sales_stats, name="sales_stats"),
+    path("screen/", views_screen.screen, name="screen"),
+    path("screen/data.json", views_screen.screen_json, name="screen_data"),
 ]
