@@ -137,7 +137,9 @@ def flows(year: int, user: User | None = None, *, public: bool = False) -> dict:
     return {t.value: _money(sums.get(t.value)) for t in FlowType}
 
 
-def projects_by_county(year: int, user: User | None = None, *, public: bool = False) -> dict[str, dict]:
+def projects_by_county(
+    year: int, user: User | None = None, *, public: bool = False
+) -> dict[str, dict]:
     """Count and planned aid of the year's projects by county (cancelled left out)."""
     live = _projects(user, public).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
     rows = (
@@ -148,7 +150,9 @@ def projects_by_county(year: int, user: User | None = None, *, public: bool = Fa
     return {r["county__short_name"]: {"count": r["n"], "aid": _money(r["aid"])} for r in rows}
 
 
-def flows_by_month(year: int, user: User | None = None, *, public: bool = False) -> dict[str, list[str]]:
+def flows_by_month(
+    year: int, user: User | None = None, *, public: bool = False
+) -> dict[str, list[str]]:
     """Cumulative 下达 / 拨付 / 支出 at the end of each month; December equals flows(year)."""
     from django.db.models.functions import ExtractMonth
 

@@ -95,7 +95,9 @@
                    fontSize: small ? 10 : 19, lineHeight: small ? 13 : 25,
                    formatter: function (x) {
                      var p = x.data.p;
-                     return "{n|" + p.name + "}" + (small ? "" : " {c|" + p.paired_city + "}") + "\n" +
+                     // A phone shows the names only; a tap on a seat tells the rest.
+                     if (small) return "{n|" + p.name + "}";
+                     return "{n|" + p.name + "} {c|" + p.paired_city + "}\n" +
                        fmt(p.aid_wan) + words.wan + " · " + p.projects + words.pieces;
                    },
                    rich: { n: { fontSize: small ? 12 : 24, fontWeight: "bold", color: "#fff" },

@@ -77,6 +77,8 @@ PARAMS: dict[str, list[str]] = {
     "reports:dashboard": ["year"],
     "reports:funds": ["year"],
     "reports:order_stats": ["year"],
+    "reports:screen": ["year"],
+    "reports:screen_data": ["year"],
 }
 
 STATS = {"requests": 0, "errors_500": 0}
