@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import types
 from collections import deque
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -301,11 +303,33 @@ def test_the_iati_file_is_offered_only_when_its_builder_promises_published_proje
         return b"<iati-activities/>"
 
     monkeypatch.setattr(views_public, "_iati_builder", lambda: build)
+    monkeypatch.setitem(sys.modules, "duikou.reports.iati", types.SimpleNamespace())
     response = client.get(url)
     assert response.status_code == 200 and response.content == b"<iati-activities/>"
     assert calls == [(2023, True)]
     assert 'id="iati-link"' in client.get(reverse("public:home")).content.decode()
     assert client.get(reverse("public:iati", args=[1999])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_builder_without_the_public_promise_is_not_used(reg, client, monkeypatch):
+    """The IATI builder of the year's projects in a scope (all statuses) is not served: only one
+    that takes `public=True` is."""
+
+    def build(year, *, user=None):
+        raise AssertionError("an IATI file that may hold unpublished projects was built")
+
+    module = types.SimpleNamespace(build=build)
+    monkeypatch.setitem(sys.modules, "duikou.reports.iati", module)
+    monkeypatch.setattr(views_public.importlib.util, "find_spec", lambda name: object())
+    assert views_public._iati_builder() is None
+    assert client.get(reverse("public:iati", args=[2023])).status_code == 404
+
+    def public_build(year, *, user=None, public=False):
+        return b"<iati-activities/>"
+
+    module.build = public_build
+    assert views_public._iati_builder() is public_build
 
 
 def test_the_checker_catches_what_it_looks_for():

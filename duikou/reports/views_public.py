@@ -220,9 +220,10 @@ def events(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The IATI activity file of a year. It is built by duikou.reports.iati (another branch when
-# this was written); the portal serves it only if that builder can promise published projects
-# only (a `public` keyword), and links it only then.
+# The IATI activity file of a year. It is built by duikou.reports.iati (`build(year, ...)`, on
+# another branch when this was written); the portal serves it only if that builder takes
+# `public=True` (published projects only), and links it only then: until it does, the link is
+# left out and the URL answers 404, so no unpublished project can leave through it.
 
 
 def _iati_builder() -> Callable | None:
@@ -230,7 +231,7 @@ def _iati_builder() -> Callable | None:
         return None
     from duikou.reports import iati  # type: ignore[attr-defined]
 
-    build = getattr(iati, "build_iati", None)
+    build = getattr(iati, "build", None) or getattr(iati, "build_iati", None)
     if build is None or "public" not in inspect.signature(build).parameters:
         return None
     return build
@@ -245,6 +246,13 @@ def iati_file(request: HttpRequest, year: int) -> HttpResponse:
     build = _iati_builder()
     if build is None or year not in _years():
         raise Http404(_("该年度的 IATI 文件不可用。"))
-    response = HttpResponse(build(year, public=True), content_type="application/xml")
+    from duikou.reports import iati  # type: ignore[attr-defined]
+
+    nothing = getattr(iati, "NothingToExport", LookupError)
+    try:
+        content = build(year, public=True)
+    except nothing as exc:  # no published project that year: an IATI file needs one
+        raise Http404(_("该年度的 IATI 文件不可用。")) from exc
+    response = HttpResponse(content, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="duikou-iati-{year}.xml"'
     return response
