@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("duikou.reports.urls")),
+    # The only pages open without signing in (duikou.reports.views_public.public_view).
+    path("public/", include("duikou.reports.urls_public")),
     path("", include("duikou.core.urls")),
     path("", include("duikou.projects.urls")),
     path("io/", include("duikou.exchange_io.urls")),

@@ -123,6 +123,7 @@ class ProjectForm(forms.ModelForm):
         (_("资金预算（万元）"), MONEY),
         (_("日期"), ("planned_start", "planned_finish", "actual_start", "actual_finish")),
         (_("英文信息（选填，用于 IATI 导出）"), ("name_en", "description_en")),
+        (_("公开"), ("is_public",)),
     )
 
     class Meta:
@@ -159,6 +160,13 @@ class ProjectForm(forms.ModelForm):
         )
         self.fields["pairing_city"].queryset = Division.objects.filter(parent__code="330000")
         self.fields["pairing_city"].label_from_instance = lambda d: d.name
+        if scopes.can_publish_project(user):
+            self.fields["is_public"] = forms.BooleanField(
+                label=_("在公开门户上公开"),
+                required=False,
+                help_text=_("公开后，项目名称、地点、金额和状态显示在无需登录的公开门户上。"),
+                initial=instance.is_public,
+            )
         if instance.pk:
             self.initial["version"] = instance.version
             for name in self.MONEY:
@@ -179,7 +187,10 @@ class ProjectForm(forms.ModelForm):
         ]
 
     def service_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in PROJECT_FIELDS if k in self.fields}
+        data = {k: self.cleaned_data[k] for k in PROJECT_FIELDS if k in self.fields}
+        if "is_public" in self.fields:  # headquarters only
+            data["is_public"] = self.cleaned_data["is_public"]
+        return data
 
 
 def _comparable(value):

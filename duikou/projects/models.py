@@ -148,6 +148,9 @@ class Project(Recorded):
     planned_finish = models.DateField(_("计划完工"), null=True, blank=True)
     actual_start = models.DateField(_("实际开工"), null=True, blank=True)
     actual_finish = models.DateField(_("实际完工"), null=True, blank=True)
+    # Shown on the public portal (/public/) and counted in its figures. Headquarters sets it;
+    # a project is unpublished while in 储备 and published when it leaves 储备 (services).
+    is_public = models.BooleanField(_("公开"), default=False)
     # Optimistic concurrency: every save bumps it; a save from a stale form is refused.
     version = models.PositiveIntegerField(_("版本"), default=1)
 

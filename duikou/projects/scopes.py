@@ -33,6 +33,11 @@ def can_create_project(user: User) -> bool:
     return records_programme_data(user)
 
 
+def can_publish_project(user: User) -> bool:
+    """Whether a project is on the public portal (公开) is headquarters' decision."""
+    return active(user) and user.role == Role.HEADQUARTERS
+
+
 def can_edit_project(user: User, project: Project) -> bool:
     """Edit the record, record flows and transitions (headquarters-only ones are checked apart)."""
     if not active(user):

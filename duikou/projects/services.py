@@ -90,13 +90,24 @@ def _check_county_scope(actor: User, project: Project) -> None:
         raise ValidationError({"county": _("所在地超出您的数据范围。")})
 
 
+def _check_publish(actor: User | None, is_public: bool | None) -> None:
+    if is_public is not None and actor is not None and not scopes.can_publish_project(actor):
+        raise PermissionDenied(_("只有指挥部可以设置项目是否公开。"))
+
+
 @transaction.atomic
-def project_create(*, actor: User | None, via_import: bool = False, **data: Any) -> Project:
-    """Create a project; it starts as 储备 unless an import states where it stands."""
+def project_create(
+    *, actor: User | None, via_import: bool = False, is_public: bool | None = None, **data: Any
+) -> Project:
+    """Create a project; it starts as 储备 unless an import states where it stands.
+
+    `is_public` (公开, headquarters only) defaults to whether the project is out of 储备."""
     if actor is not None and not scopes.can_create_project(actor):
         raise PermissionDenied(_("您没有新建项目的权限。"))
+    _check_publish(actor, is_public)
     project = Project(created_by=actor)
     servicekit.apply_fields(project, IMPORT_PROJECT_FIELDS if via_import else PROJECT_FIELDS, data)
+    project.is_public = project.status != ProjectStatus.RESERVE if is_public is None else is_public
     if actor is not None:
         _check_county_scope(actor, project)
     _link_annual_plan(project)
@@ -128,6 +139,7 @@ def project_build(
     """
     project = Project(created_by=actor)
     servicekit.apply_fields(project, IMPORT_PROJECT_FIELDS, data)
+    project.is_public = project.status != ProjectStatus.RESERVE
     if plans is None:
         _link_annual_plan(project)
     else:
@@ -176,12 +188,17 @@ def project_update(
     project: Project,
     expected_version: int | None = None,
     via_import: bool = False,
+    is_public: bool | None = None,
     **data: Any,
 ) -> Project:
-    """Update a project. A stale `expected_version` is refused with what changed meanwhile."""
+    """Update a project. A stale `expected_version` is refused with what changed meanwhile.
+
+    `is_public` (公开) is headquarters' to set; an import that moves a project out of 储备
+    publishes it, as an approval does (`project_transition`)."""
     current = Project.objects.select_for_update().get(pk=project.pk)
     if actor is not None and not scopes.can_edit_project(actor, current):
         raise PermissionDenied(_("您没有修改该项目的权限。"))
+    _check_publish(actor, is_public)
     if expected_version is not None and expected_version != current.version:
         since = current.history.filter(version__gt=expected_version).count()
         raise ConcurrentEditError(history_entries(current, limit=max(since, 1)))
@@ -189,6 +206,11 @@ def project_update(
     changed = servicekit.apply_fields(
         current, IMPORT_PROJECT_FIELDS if via_import else PROJECT_FIELDS, data
     )
+    if is_public is None and old_status == ProjectStatus.RESERVE != current.status:
+        is_public = True
+    if is_public is not None and is_public != current.is_public:
+        current.is_public = is_public
+        changed.append("is_public")
     if not changed:
         return current
     if actor is not None and "county" in changed:
@@ -248,6 +270,10 @@ def project_transition(
         current.actual_finish = actual_finish
     from_status = current.status
     current.status = to_status
+    if from_status == ProjectStatus.RESERVE and to_status != ProjectStatus.CANCELLED:
+        # Out of the reserve into the plan: published by default (公开), headquarters may
+        # take it off the portal again.
+        current.is_public = True
     current.version += 1
     servicekit.save(
         current,

@@ -81,15 +81,21 @@ def organisations(user: User | None = None) -> dict:
     }
 
 
-def _projects(user: User | None):
+def _projects(user: User | None, public: bool = False):
+    """The projects a figure counts: the user's scope, or all; `public`: the published ones
+    only (公开, the public portal's), whoever asks."""
     from duikou.projects.models import Project
 
+    if public:
+        return Project.objects.filter(is_public=True)
     return projects_scopes.projects_for_user(user) if user is not None else Project.objects.all()
 
 
-def _flows(user: User | None):
+def _flows(user: User | None, public: bool = False):
     from duikou.projects.models import MoneyFlow
 
+    if public:
+        return MoneyFlow.objects.filter(project__is_public=True)
     return projects_scopes.flows_for_user(user) if user is not None else MoneyFlow.objects.all()
 
 
@@ -97,9 +103,9 @@ def _money(value) -> str:
     return str((value or Decimal(0)).quantize(Decimal("0.01")))
 
 
-def projects(year: int, user: User | None = None) -> dict:
+def projects(year: int, user: User | None = None, *, public: bool = False) -> dict:
     """Projects of the plan year; cancelled ones count only in by_status."""
-    qs = _projects(user).filter(year=year)
+    qs = _projects(user, public).filter(year=year)
     live = qs.exclude(status=ProjectStatus.CANCELLED)
     by_category = {
         row["category"]: row
@@ -121,9 +127,9 @@ def projects(year: int, user: User | None = None) -> dict:
     }
 
 
-def flows(year: int, user: User | None = None) -> dict:
+def flows(year: int, user: User | None = None, *, public: bool = False) -> dict:
     """Money flows dated in the year, by type, all funding sources."""
-    qs = _flows(user).filter(date__year=year)
+    qs = _flows(user, public).filter(date__year=year)
     sums = {
         row["type"]: row["total"]
         for row in qs.order_by().values("type").annotate(total=Sum("amount"))
@@ -131,9 +137,11 @@ def flows(year: int, user: User | None = None) -> dict:
     return {t.value: _money(sums.get(t.value)) for t in FlowType}
 
 
-def projects_by_county(year: int, user: User | None = None) -> dict[str, dict]:
+def projects_by_county(
+    year: int, user: User | None = None, *, public: bool = False
+) -> dict[str, dict]:
     """Count and planned aid of the year's projects by county (cancelled left out)."""
-    live = _projects(user).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+    live = _projects(user, public).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
     rows = (
         live.order_by("county__code")
         .values("county__code", "county__short_name")
@@ -142,12 +150,14 @@ def projects_by_county(year: int, user: User | None = None) -> dict[str, dict]:
     return {r["county__short_name"]: {"count": r["n"], "aid": _money(r["aid"])} for r in rows}
 
 
-def flows_by_month(year: int, user: User | None = None) -> dict[str, list[str]]:
+def flows_by_month(
+    year: int, user: User | None = None, *, public: bool = False
+) -> dict[str, list[str]]:
     """Cumulative 下达 / 拨付 / 支出 at the end of each month; December equals flows(year)."""
     from django.db.models.functions import ExtractMonth
 
     rows = (
-        _flows(user)
+        _flows(user, public)
         .filter(date__year=year)
         .annotate(month=ExtractMonth("date"))
         .order_by()
@@ -173,7 +183,7 @@ def _rate(part, whole) -> str | None:
     return str((Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1")))
 
 
-def project_indicators(year: int, user: User | None = None) -> dict:
+def project_indicators(year: int, user: User | None = None, *, public: bool = False) -> dict:
     """资金拨付率, 支出率, 开工率, 完工率 of the year's projects: overall, by category, by county.
 
     Rates are percentages with one decimal, as strings; null where the base is zero.
@@ -182,7 +192,7 @@ def project_indicators(year: int, user: User | None = None) -> dict:
     """
     from duikou.projects.models import MoneyFlow
 
-    live = _projects(user).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+    live = _projects(user, public).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
     started = {ProjectStatus.BUILDING, ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED}
     finished = {ProjectStatus.COMPLETED, ProjectStatus.ACCEPTED}
 
@@ -595,15 +605,20 @@ def indicators(year: int, user: User | None = None) -> dict:
     }
 
 
-def compute(year: int, user: User | None = None) -> dict:
-    """All figures of a year, in the figures.md contract (plus our own additions)."""
+def compute(year: int, user: User | None = None, *, public: bool = False) -> dict:
+    """All figures of a year, in the figures.md contract (plus our own additions).
+
+    `public` (the public portal's figures): the project parts count the published projects
+    only (公开) and the rest is the whole programme's aggregates; `user` must then be None."""
+    if public and user is not None:
+        raise ValueError("public figures are nobody's scope")
     return {
         "year": year,
-        "projects": projects(year, user),
-        "flows": flows(year, user),
-        "flows_by_month": flows_by_month(year, user),
-        "projects_by_county": projects_by_county(year, user),
-        "project_indicators": project_indicators(year, user),
+        "projects": projects(year, user, public=public),
+        "flows": flows(year, user, public=public),
+        "flows_by_month": flows_by_month(year, user, public=public),
+        "projects_by_county": projects_by_county(year, user, public=public),
+        "project_indicators": project_indicators(year, user, public=public),
         "postings": postings(year, user),
         "trainings": trainings(year, user),
         "achievements": achievements(year, user),
@@ -627,12 +642,14 @@ def current_year() -> int:
 # Not part of `duikou figures`; each reads the same scoped querysets as the figures above.
 
 
-def project_rows(year: int, user: User | None = None, category: str | None = None) -> list[dict]:
+def project_rows(
+    year: int, user: User | None = None, category: str | None = None, *, public: bool = False
+) -> list[dict]:
     """The year's projects (cancelled left out) with their flows of all dates and the latest
     progress report by the year's end: the 形象进度 / 投资完成 / 拨付率 sheet."""
     from duikou.projects.models import MoneyFlow, ProgressReport
 
-    live = _projects(user).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
+    live = _projects(user, public).filter(year=year).exclude(status=ProjectStatus.CANCELLED)
     if category:
         live = live.filter(category=category)
     sums: dict[int, dict] = {}
@@ -657,6 +674,7 @@ def project_rows(year: int, user: User | None = None, category: str | None = Non
             "category",
             "county__short_name",
             "county__name",
+            "location_detail",
             "status",
             "aid_amount",
             "local_amount",
@@ -671,6 +689,7 @@ def project_rows(year: int, user: User | None = None, category: str | None = Non
                 "name": p["name"],
                 "category": p["category"],
                 "county": p["county__short_name"] or p["county__name"] or "",
+                "place": p["location_detail"],
                 "status": p["status"],
                 "aid": _money(p["aid_amount"]),
                 "local": _money(p["local_amount"]),

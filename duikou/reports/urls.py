@@ -3,7 +3,14 @@ and the reports page (year-end summary, statistical workbook)."""
 
 from django.urls import path
 
-from duikou.reports import views, views_funds, views_orders, views_sales, views_summary
+from duikou.reports import (
+    views,
+    views_funds,
+    views_orders,
+    views_sales,
+    views_screen,
+    views_summary,
+)
 from duikou.reports.views_iati import iati_download
 
 app_name = "reports"
@@ -35,4 +42,6 @@ urlpatterns = [
     path("reports/workbook.xlsx", views_summary.workbook_download, name="workbook_download"),
     path("reports/iati.xml", iati_download, name="iati_download"),
     path("consumption/stats/", views_sales.sales_stats, name="sales_stats"),
+    path("screen/", views_screen.screen, name="screen"),
+    path("screen/data.json", views_screen.screen_json, name="screen_data"),
 ]

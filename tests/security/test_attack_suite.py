@@ -66,6 +66,9 @@ def W(roles, kind=None, get=None) -> Rule:
 
 # Public (anonymous may use them): not part of the matrix, named so the table stays complete.
 PUBLIC = {"accounts:login", "accounts:login_token", "accounts:logout", "set_language"}
+# The public portal (reports.views_public, @public_view): tests/test_public_portal.py walks it
+# anonymously and holds every other URL behind the sign-in.
+PUBLIC |= {"public:home", "public:projects", "public:sales", "public:events", "public:iati"}
 
 TABLE: dict[str, Rule] = {
     # Accounts: everyone changes their own password; sign-in security is headquarters'
@@ -244,6 +247,9 @@ TABLE: dict[str, Rule] = {
     # The IATI 2.03 file: open data for publication, no personal data: as the workbook
     "reports:iati_download": R("HV"),
     "reports:sales_stats": R("HDWLV"),
+    # The leadership screen: the whole programme, for headquarters and the viewer
+    "reports:screen": R("HV"),
+    "reports:screen_data": R("HV"),
 }
 
 DENIED = {403, 404, 405}

@@ -78,6 +78,8 @@ PARAMS: dict[str, list[str]] = {
     "reports:funds": ["year"],
     "reports:order_stats": ["year"],
     "reports:iati_download": ["year"],
+    "reports:screen": ["year"],
+    "reports:screen_data": ["year"],
 }
 
 STATS = {"requests": 0, "errors_500": 0}
