@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-import types
 from collections import deque
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -289,47 +287,28 @@ def test_the_portal_refuses_writes_and_junk(reg, client):
 
 
 @pytest.mark.django_db
-def test_the_iati_file_is_offered_only_when_its_builder_promises_published_projects(
-    reg, client, monkeypatch
-):
-    url = reverse("public:iati", args=[2023])
-    monkeypatch.setattr(views_public, "_iati_builder", lambda: None)
-    assert client.get(url).status_code == 404
-    assert 'id="iati-link"' not in client.get(reverse("public:home")).content.decode()
-    calls = []
-
-    def build(year, *, public):
-        calls.append((year, public))
-        return b"<iati-activities/>"
-
-    monkeypatch.setattr(views_public, "_iati_builder", lambda: build)
-    monkeypatch.setitem(sys.modules, "duikou.reports.iati", types.SimpleNamespace())
-    response = client.get(url)
-    assert response.status_code == 200 and response.content == b"<iati-activities/>"
-    assert calls == [(2023, True)]
-    assert 'id="iati-link"' in client.get(reverse("public:home")).content.decode()
-    assert client.get(reverse("public:iati", args=[1999])).status_code == 404
-
-
-@pytest.mark.django_db
-def test_a_builder_without_the_public_promise_is_not_used(reg, client, monkeypatch):
-    """The IATI builder of the year's projects in a scope (all statuses) is not served: only one
-    that takes `public=True` is."""
-
-    def build(year, *, user=None):
-        raise AssertionError("an IATI file that may hold unpublished projects was built")
-
-    module = types.SimpleNamespace(build=build)
-    monkeypatch.setitem(sys.modules, "duikou.reports.iati", module)
-    monkeypatch.setattr(views_public.importlib.util, "find_spec", lambda name: object())
-    assert views_public._iati_builder() is None
+def test_the_iati_file_holds_the_published_projects_only(reg, client):
+    """The portal's IATI file: the year's published projects; unpublished ones never; a year
+    with none published offers no file (the link is left out, the URL answers 404)."""
+    make(reg, "DL-OPEN", status="立项")
+    secret = make(reg, "WL-SECRET", county=reg.wulan, name="乌兰县未公开在建项目", status="立项")
+    project_services.project_update(actor=reg.hq, project=secret, is_public=False)
+    make(reg, "DL-RESERVE")  # 储备: unpublished by default
+    response = client.get(reverse("public:iati", args=[2023]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    body = response.content.decode()
+    assert "DL-OPEN" in body
+    assert "WL-SECRET" not in body and "乌兰县未公开在建项目" not in body
+    assert "DL-RESERVE" not in body
+    assert 'id="iati-link"' in client.get(reverse("public:home"), {"year": 2023}).content.decode()
+    project_services.project_update(
+        actor=reg.hq, project=Project.objects.get(code="DL-OPEN"), is_public=False
+    )
     assert client.get(reverse("public:iati", args=[2023])).status_code == 404
-
-    def public_build(year, *, user=None, public=False):
-        return b"<iati-activities/>"
-
-    module.build = public_build
-    assert views_public._iati_builder() is public_build
+    page = client.get(reverse("public:home"), {"year": 2023}).content.decode()
+    assert 'id="iati-link"' not in page
+    assert client.get(reverse("public:iati", args=[1999])).status_code == 404
 
 
 def test_the_checker_catches_what_it_looks_for():

@@ -202,9 +202,14 @@ def identifier(project: Project) -> str:
 # Building --------------------------------------------------------------------------------------
 
 
-def projects_of(year: int, user: User | None = None) -> QuerySet[Project]:
-    """The projects of the plan year (all statuses), within the user's scope if one is given."""
+def projects_of(year: int, user: User | None = None, *, public: bool = False) -> QuerySet[Project]:
+    """The projects of the plan year (all statuses), within the user's scope if one is given;
+    for the public portal (`public`), the published ones only."""
+    if user is not None and public:
+        raise ValueError("a user's export or the public one, not both")
     qs = projects_scopes.projects_for_user(user) if user is not None else Project.objects.all()
+    if public:
+        qs = qs.filter(is_public=True)
     flows = MoneyFlow.objects.order_by("date", "pk")
     return (
         qs.filter(year=year)
@@ -259,9 +264,16 @@ class Context:
     budgets: dict[int, tuple[Decimal, dt.datetime | None]]
 
 
-def build(year: int, *, user: User | None = None, generated_at: dt.datetime | None = None) -> bytes:
-    """The IATI 2.03 XML of the year's projects, as bytes (UTF-8, with its declaration)."""
-    projects = list(projects_of(year, user))
+def build(
+    year: int,
+    *,
+    user: User | None = None,
+    public: bool = False,
+    generated_at: dt.datetime | None = None,
+) -> bytes:
+    """The IATI 2.03 XML of the year's projects, as bytes (UTF-8, with its declaration): those
+    in `user`'s scope, or with `public` the published ones (the portal's file)."""
+    projects = list(projects_of(year, user, public=public))
     if not projects:
         raise NothingToExport(year)
     ctx = Context(

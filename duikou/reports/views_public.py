@@ -13,8 +13,6 @@ fails it.
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
 from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
@@ -27,7 +25,7 @@ from django.views.decorators.http import require_GET
 
 from duikou.core.models import Division
 from duikou.core.vocab import DivisionLevel, ProjectCategory, ProjectStatus
-from duikou.reports import figures
+from duikou.reports import figures, iati
 
 #: the years the portal offers: the 十四五 plan and on
 FIRST_YEAR = 2021
@@ -68,7 +66,8 @@ def _wan(yuan: str | Decimal | None) -> str:
 
 
 def _context(request: HttpRequest, year: int, **extra) -> dict:
-    return {"year": year, "years": _years(), "iati": _iati_ready(), **extra}
+    iati_file = iati.projects_of(year, public=True).exists()
+    return {"year": year, "years": _years(), "iati": iati_file, **extra}
 
 
 @public_view
@@ -220,38 +219,16 @@ def events(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The IATI activity file of a year. It is built by duikou.reports.iati (`build(year, ...)`, on
-# another branch when this was written); the portal serves it only if that builder takes
-# `public=True` (published projects only), and links it only then: until it does, the link is
-# left out and the URL answers 404, so no unpublished project can leave through it.
-
-
-def _iati_builder() -> Callable | None:
-    if importlib.util.find_spec("duikou.reports.iati") is None:
-        return None
-    from duikou.reports import iati  # type: ignore[attr-defined]
-
-    build = getattr(iati, "build", None) or getattr(iati, "build_iati", None)
-    if build is None or "public" not in inspect.signature(build).parameters:
-        return None
-    return build
-
-
-def _iati_ready() -> bool:
-    return _iati_builder() is not None
+# The IATI activity file of a year: the published projects only (iati.build(public=True)).
 
 
 @public_view
 def iati_file(request: HttpRequest, year: int) -> HttpResponse:
-    build = _iati_builder()
-    if build is None or year not in _years():
+    if year not in _years():
         raise Http404(_("该年度的 IATI 文件不可用。"))
-    from duikou.reports import iati  # type: ignore[attr-defined]
-
-    nothing = getattr(iati, "NothingToExport", LookupError)
     try:
-        content = build(year, public=True)
-    except nothing as exc:  # no published project that year: an IATI file needs one
+        content = iati.build(year, public=True)
+    except iati.NothingToExport as exc:  # no published project that year: an IATI file needs one
         raise Http404(_("该年度的 IATI 文件不可用。")) from exc
     response = HttpResponse(content, content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="duikou-iati-{year}.xml"'
