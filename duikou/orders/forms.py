@@ -111,10 +111,10 @@ def expert_picker(skill: str, selected: set[int] | None = None) -> dict:
         for p in people:
             sub = " · ".join(x for x in (p.specialty, p.employer.display_short) if x)
             options.append({"pk": p.pk, "name": p.name, "sub": sub, "checked": p.pk in selected})
-            if p.pk in selected:
+            if p.pk in selected and p.name not in chosen:
                 chosen.append(p.name)
         groups.append({"label": label, "options": options})
-    return {"groups": groups, "chosen": sorted(set(chosen))}
+    return {"groups": groups, "chosen": chosen}  # in the list's order, as the page updates it
 
 
 # Demands ---------------------------------------------------------------------------------------

@@ -73,10 +73,12 @@
         expertSelect.appendChild(g);
       }
     );
-    expertSelect.value = keep;
-    if (expertSelect.value !== keep || (!keep && expertSelect.required)) {
-      expertSelect.selectedIndex = 0;
-    }
+    // keep the choice when it suits the new demand (or is “unchanged”), else the first expert
+    // with the skill
+    var kept = keep === "" ? !expertSelect.required : match.some(function (o) { return o.value === keep; });
+    if (kept) expertSelect.value = keep;
+    else if (match.length) expertSelect.value = match[0].value;
+    else expertSelect.selectedIndex = 0;
   }
   document.querySelectorAll("#plan-edit form").forEach(function (f) {
     var demand = f.querySelector("select[data-skill-source]");
