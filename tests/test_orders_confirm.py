@@ -170,7 +170,10 @@ def test_confirm_from_the_page(reg, two_runs, client_for):
     c = client_for(reg.hq)
     r = c.post(reverse("orders:run_confirm", args=[first.pk]), follow=True)
     html = r.content.decode()
-    assert "已确认排班" in html and 'id="run-visits"' in html
+    assert (
+        "已确认排班" in html and 'id="lead-confirmed"' in html and 'id="run-visit-export"' in html
+    )
+    assert html.count('id="assigned-table"') == 1  # the visits, once, with their status
     assert "run-confirm-btn" not in html and "edit-move" not in html  # no more edits
     c = client_for(hq2)
     r = c.post(reverse("orders:run_confirm", args=[second.pk]), follow=True)

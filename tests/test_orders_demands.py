@@ -517,7 +517,8 @@ def test_the_expert_list_follows_the_skill(reg, client_for):
     body = client.get(
         "/orders/experts/", {"skill": "心血管内科"}, HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert body.startswith("<select") and 'id="id_preferred_experts"' in body
+    assert body.startswith('<div class="picker" id="expert-picker"')
+    assert 'type="search"' in body and 'type="checkbox" name="preferred_experts"' in body
     assert (
         body.index("专业相符：心血管内科")
         < body.index("马丽")

@@ -566,7 +566,7 @@ def test_valid_edits_are_applied_and_logged(reg, edit_run, kwargs, expected):
         (
             dict(action="assign", demand_id="D4", expert_id="E2", start=day(12)),
             "规则4 与该专家的其他安排重叠或路程时间不足",
-            "D2（乌兰县人民医院 · 神经内科）",
+            "与 乌兰县人民医院 · 神经内科（2026-04-11–2026-04-14",
         ),
         (
             dict(action="assign", demand_id="D4", expert_id="E1", start=day(10)),
@@ -623,13 +623,14 @@ def test_edit_input_refusals(reg, edit_run):
 def test_edit_through_the_page(reg, edit_run, client_for):
     c = client_for(reg.hq)
     url = reverse("orders:run_edit", args=[edit_run.pk])
-    r = c.post(url, {"action": "move", "demand_id": "D1", "start": "2026-04-01"})
+    # the form names the demand by its record's number (D1 is demand 1), never the planner's id
+    r = c.post(url, {"action": "move", "demand": "1", "start": "2026-04-01"})
     assert r.status_code == 400
     html = r.content.decode()
     assert 'id="edit-errors"' in html and "规则3" in html
     assert 'value="2026-04-01"' in html  # the refused form keeps what was typed
     assert rows(edit_run) == {"D1": ("E1", 3), "D2": ("E2", 10)}
-    r = c.post(url, {"action": "move", "demand_id": "D1", "start": "2026-04-06"})
+    r = c.post(url, {"action": "move", "demand": "1", "start": "2026-04-06"})
     assert r.status_code == 302
     assert rows(edit_run)["D1"] == ("E1", 5)
     html = c.get(reverse("orders:run_detail", args=[edit_run.pk])).content.decode()

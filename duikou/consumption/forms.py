@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from duikou.consumption.models import Channel, Product, Supplier
 from duikou.consumption.vocab import ChannelKind
+from duikou.core.forms import DateInput, MonthInput
 from duikou.core.models import Division, Organisation
 from duikou.core.vocab import DivisionLevel, Side
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+DATE = DateInput()
+MONTH = MonthInput()
 MONTH_ROW, DAY_ROW = "month", "day"
 
 

@@ -10,10 +10,27 @@ from duikou.core.vocab import OrgKind, PairingKind, Side
 
 
 class DateInput(forms.DateInput):
+    """The project's date widget: a browser date picker with its value in ISO yyyy-mm-dd.
+
+    A `type=date` input accepts only ISO dates; Django's default format is the locale's
+    first DATE_INPUT_FORMATS entry (“2027/01/01” in Chinese), which the browser drops as blank.
+    """
+
     input_type = "date"
 
     def __init__(self, **kwargs):
+        kwargs.pop("format", None)
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MonthInput(forms.DateInput):
+    """A browser month picker, its value yyyy-mm."""
+
+    input_type = "month"
+
+    def __init__(self, **kwargs):
+        kwargs.pop("format", None)
+        super().__init__(format="%Y-%m", **kwargs)
 
 
 class OrganisationForm(forms.ModelForm):

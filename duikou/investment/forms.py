@@ -6,12 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.forms import DateInput
 from duikou.core.models import Division
 from duikou.core.vocab import DivisionLevel
 from duikou.investment.models import Enterprise, Policy, PromotionEvent
 from duikou.investment.vocab import DealStage, EnterpriseSize, IncentiveKind, sections
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _wan(label) -> forms.DecimalField:

@@ -60,8 +60,9 @@ def _expert_label(p: Person) -> str:
     return " · ".join(parts)
 
 
-def expert_choices(skill: str, selected: set[int] | None = None) -> list:
-    """Grouped choices: the experts whose specialty is the skill first, then the rest of its field.
+def expert_groups(skill: str, selected: set[int] | None = None) -> list[tuple[str, list[Person]]]:
+    """The experts grouped for a skill: those whose specialty is the skill first, then the rest
+    of its field.
 
     With no skill chosen yet, every medical and education expert, by field. Experts already
     selected always stay in the list, so changing the skill never drops them silently.
@@ -72,7 +73,7 @@ def expert_choices(skill: str, selected: set[int] | None = None) -> list:
     fields_of = {p.pk: {post.field for post in p.postings.all()} for p in people}
     if field is None:
         groups = [
-            (str(label), [(p.pk, _expert_label(p)) for p in people if value in fields_of[p.pk]])
+            (str(label), [p for p in people if value in fields_of[p.pk] or p.pk in selected])
             for value, label in SkillField.choices
         ]
         return [g for g in groups if g[1]]
@@ -85,16 +86,35 @@ def expert_choices(skill: str, selected: set[int] | None = None) -> list:
         if p.pk not in match_ids and (field in fields_of[p.pk] or p.pk in selected)
     ]
     groups = [
-        (
-            str(_("专业相符：%(skill)s") % {"skill": skill}),
-            [(p.pk, _expert_label(p)) for p in match],
-        ),
-        (
-            str(_("其他%(field)s人才") % {"field": SkillField(field).label}),
-            [(p.pk, _expert_label(p)) for p in rest],
-        ),
+        (str(_("专业相符：%(skill)s") % {"skill": skill}), match),
+        (str(_("其他%(field)s人才") % {"field": SkillField(field).label}), rest),
     ]
     return [g for g in groups if g[1]]
+
+
+def expert_choices(skill: str, selected: set[int] | None = None) -> list:
+    """`expert_groups` as the grouped choices of a form field."""
+    return [
+        (label, [(p.pk, _expert_label(p)) for p in people])
+        for label, people in expert_groups(skill, selected)
+    ]
+
+
+def expert_picker(skill: str, selected: set[int] | None = None) -> dict:
+    """The preferred-experts picker of the demand form (orders/_expert_picker.html): a
+    searchable checkbox list, grouped with the skill's specialists first."""
+    selected = selected or set()
+    groups = []
+    chosen = []
+    for label, people in expert_groups(skill, selected):
+        options = []
+        for p in people:
+            sub = " · ".join(x for x in (p.specialty, p.employer.display_short) if x)
+            options.append({"pk": p.pk, "name": p.name, "sub": sub, "checked": p.pk in selected})
+            if p.pk in selected and p.name not in chosen:
+                chosen.append(p.name)
+        groups.append({"label": label, "options": options})
+    return {"groups": groups, "chosen": chosen}  # in the list's order, as the page updates it
 
 
 # Demands ---------------------------------------------------------------------------------------
@@ -149,7 +169,10 @@ class DemandForm(forms.Form):
         label=_("希望的专家"),
         queryset=None,
         required=False,
-        help_text=_("选填。延续帮扶（以院包科）：希望原来的专家再来。电脑上按住 Ctrl 可多选。"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "选填。延续帮扶（以院包科）：希望原来的专家再来。可按姓名、专业或单位搜索，勾选一位或多位。"
+        ),
         error_messages={"invalid_choice": _("所选专家不存在或不在列表中。")},
     )
     title = forms.CharField(
@@ -201,12 +224,12 @@ class DemandForm(forms.Form):
         skill = self.data.get("skill") if self.is_bound else self.initial.get("skill", "")
         selected = self._selected_experts()
         self.fields["preferred_experts"].widget.choices = expert_choices(skill or "", selected)
-        self.fields["preferred_experts"].widget.attrs.update({"size": 6})
+        self.preferred_picker = expert_picker(skill or "", selected)
         # Changing the skill reloads the expert list with the matching specialists first.
         self.fields["skill"].widget.attrs.update(
             {
                 "hx-get": reverse("orders:demand_experts"),
-                "hx-target": "#id_preferred_experts",
+                "hx-target": "#expert-picker",
                 "hx-swap": "outerHTML",
                 "hx-include": "[name=preferred_experts]",
                 "hx-trigger": "change",
@@ -240,7 +263,8 @@ class DemandForm(forms.Form):
 
     @property
     def more_fields(self) -> list:
-        return self._visible(("preferred_experts", "title", "note"))
+        """The optional fields after the preferred experts (which have their own picker)."""
+        return self._visible(("title", "note"))
 
     @property
     def organisation_fixed(self) -> bool:

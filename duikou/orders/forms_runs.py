@@ -7,6 +7,8 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from duikou.core.forms import DateInput
+from duikou.core.viewutils import PK_MAX
 from duikou.orders.models import EditAction
 
 TIME_LIMITS = [(10, _("10 秒")), (30, _("30 秒")), (60, _("1 分钟")), (120, _("2 分钟"))]
@@ -25,12 +27,10 @@ def next_quarter(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 class RunForm(forms.Form):
-    period_start = forms.DateField(
-        label=_("计划期开始"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("计划期开始"), widget=DateInput())
     period_end = forms.DateField(
         label=_("计划期结束"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("含当天；最长一年"),
     )
     time_limit = forms.TypedChoiceField(
@@ -49,10 +49,13 @@ class RunForm(forms.Form):
 
 
 class EditForm(forms.Form):
+    """One manual edit. Demands and experts are named by their records' numbers (the page
+    never shows the planner's ids); the view turns them into the plan's ids."""
+
     action = forms.ChoiceField(label=_("操作"), choices=EditAction.choices)
-    demand_id = forms.CharField(label=_("需求"), max_length=20)
-    expert_id = forms.CharField(label=_("专家"), max_length=20, required=False)
-    start = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    demand = forms.IntegerField(label=_("需求"), min_value=1, max_value=PK_MAX)
+    expert = forms.IntegerField(label=_("专家"), min_value=1, max_value=PK_MAX, required=False)
+    start = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    other_demand = forms.IntegerField(
+        label=_("另一项需求"), min_value=1, max_value=PK_MAX, required=False
     )
-    other_demand_id = forms.CharField(label=_("另一项需求"), max_length=20, required=False)

@@ -6,7 +6,6 @@ outside the user's scope is 404 on every URL; an action the user may not take is
 
 from __future__ import annotations
 
-from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +31,7 @@ from duikou.orders.forms import (
     VisitFilterForm,
     VisitLogForm,
     WithdrawForm,
-    expert_choices,
+    expert_picker,
 )
 from duikou.orders.models import Demand, Visit, VisitStatus
 from duikou.orders.services import DemandConflictError
@@ -189,18 +188,15 @@ def demand_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def demand_experts(request: HttpRequest) -> HttpResponse:
-    """The preferred-experts <select>, regrouped for the chosen skill (htmx, from the form)."""
+    """The preferred-experts picker, regrouped for the chosen skill (htmx, from the form)."""
     if not scopes.can_post_demand(request.user):
         raise PermissionDenied
     selected = set()
     for value in request.GET.getlist("preferred_experts")[:50]:
         if value.isascii() and value.isdigit() and 0 < len(value) <= 18:
             selected.add(int(value))
-    widget = djforms.SelectMultiple(
-        attrs={"id": "id_preferred_experts", "size": 6},
-        choices=expert_choices(request.GET.get("skill", ""), selected),
-    )
-    return HttpResponse(widget.render("preferred_experts", [str(v) for v in selected]))
+    picker = expert_picker(request.GET.get("skill", ""), selected)
+    return render(request, "orders/_expert_picker.html", {"picker": picker})
 
 
 def _render_form(request, form, demand=None, conflict=None, status=200) -> HttpResponse:

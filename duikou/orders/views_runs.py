@@ -20,7 +20,7 @@ from duikou.accounts.scopes import reads_everything
 from duikou.core.viewutils import apply_service_error, is_htmx, page_of
 from duikou.orders import planning_data, runs
 from duikou.orders.forms_runs import EditForm, RunForm, next_quarter, quarter_of
-from duikou.orders.models import EditAction, PlanningRun
+from duikou.orders.models import EditAction, PlanningRun, RunStatus
 from duikou.orders.scopes import can_plan, runs_for_user
 
 
@@ -128,20 +128,55 @@ def run_preview(request: HttpRequest) -> HttpResponse:
 # Detail ---------------------------------------------------------------------------------------
 
 
+def _schedule(run: PlanningRun, assigned: list[dict]) -> list[dict]:
+    """Who goes where and when, once: the confirmed visits (with their status) once the run is
+    confirmed, else the plan's assignments."""
+    preferred = {(a["pk"], a["expert_pk"]) for a in assigned if a["preferred"]}
+    if run.status != RunStatus.CONFIRMED:
+        return [dict(a, status=None) for a in assigned]
+    visits = run.visits.select_related("demand__organisation", "expert").order_by(
+        "start_date", "demand__organisation__name", "pk"
+    )
+    return [
+        {
+            "pk": v.demand_id,
+            "start": v.start_date,
+            "end": v.end_date,
+            "short": planning_data.short_days(v.start_date, v.end_date),
+            "expert": v.expert.name,
+            "site": v.demand.organisation.name,
+            "skill": v.demand.skill,
+            "days": (v.end_date - v.start_date).days + 1,
+            "status": v.get_status_display(),
+            "status_code": v.status,
+            "preferred": (v.demand_id, v.expert_id) in preferred,
+        }
+        for v in visits
+    ]
+
+
+def _chosen(form: EditForm, action: str, rows: list[dict], field: str = "demand") -> dict | None:
+    """The demand an edit form opens on: the one just posted for this action, else the first."""
+    data = form.data
+    if data.get("action") == action:
+        for row in rows:
+            if str(row["pk"]) == data.get(field):
+                return row
+    return rows[0] if rows else None
+
+
 def _detail_context(
     request: HttpRequest, run: PlanningRun, edit_form: EditForm | None = None
 ) -> dict:
+    edit_form = edit_form or EditForm()
     ctx: dict = {
         "run": run,
         "can_plan": can_plan(request.user),
         "active": run.status in runs.ACTIVE,
         "interrupted": runs.is_interrupted(run),
         "editable": run.status in runs.EDITABLE and run.plan is not None,
-        "edit_form": edit_form or EditForm(),
+        "edit_form": edit_form,
         "edits": run.edits.select_related("user"),
-        "visits": run.visits.select_related("demand__organisation", "expert").order_by(
-            "start_date", "pk"
-        ),
         "total": len(run.instance.get("demands", [])),
         "expert_count": len(run.instance.get("experts", [])),
         "excluded_count": len(run.instance.get("excluded", [])),
@@ -160,9 +195,20 @@ def _detail_context(
         ctx["proposed_score"] = proposed
     if run.bound:
         ctx["gap"] = max(0.0, (run.bound - score.score) / run.bound * 100)
-    ctx["unserved"] = planning_data.unserved_rows(run, run.plan, names)
-    ctx["assigned"] = planning_data.assigned_rows(run.plan, names)
-    ctx["experts"] = planning_data.expert_choices(run.instance)
+    ctx["unserved"] = unserved = planning_data.unserved_rows(run, run.plan, names)
+    ctx["assignable"] = assignable = [u for u in unserved if not u.get("excluded")]
+    ctx["assigned"] = assigned = planning_data.assigned_rows(run.plan, names)
+    ctx["lead"] = planning_data.lead(run, run.plan, score, unserved)
+    ctx["schedule"] = _schedule(run, assigned)
+    if ctx["editable"]:
+        moved = _chosen(edit_form, "move", assigned)
+        chosen = _chosen(edit_form, "assign", assignable)
+        ctx["move_experts"] = planning_data.expert_choices(
+            run.instance, moved["skill"] if moved else None
+        )
+        ctx["assign_experts"] = planning_data.expert_choices(
+            run.instance, chosen["skill"] if chosen else None
+        )
     ctx["calendar"] = cal = planning_data.calendar(run, run.plan, names)
     ctx["calendar_views"] = [("experts", cal["experts"]), ("sites", cal["sites"])]
     ctx["replay"] = (
@@ -266,6 +312,14 @@ def run_plan_json(request: HttpRequest, pk: int) -> HttpResponse:
     return _json_download(plan, name)
 
 
+def _edit_error(exc: ValidationError) -> ValidationError:
+    """The service names the plan's fields (demand_id …); the form names the records'."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    rename = {"demand_id": "demand", "expert_id": "expert", "other_demand_id": "other_demand"}
+    return ValidationError({rename.get(k, k): v for k, v in exc.error_dict.items()})
+
+
 @login_required
 @require_POST
 def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -274,28 +328,24 @@ def run_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EditForm(request.POST)
     if form.is_valid():
         c = form.cleaned_data
+        other = c["other_demand"]
         try:
             edit = runs.plan_edit(
                 actor=request.user,
                 run=run,
                 action=c["action"],
-                demand_id=c["demand_id"],
-                expert_id=c["expert_id"] or None,
+                demand_id=planning_data.demand_id(c["demand"]),
+                expert_id=planning_data.expert_id(c["expert"]) if c["expert"] else None,
                 start=c["start"],
-                other_demand_id=c["other_demand_id"] or None,
+                other_demand_id=planning_data.demand_id(other) if other else None,
             )
         except ValidationError as exc:
-            apply_service_error(form, exc)
+            apply_service_error(form, _edit_error(exc))
         else:
             messages.success(
                 request,
-                _("已%(action)s：%(detail)s（得分 %(a)s → %(b)s）")
-                % {
-                    "action": EditAction(edit.action).label,
-                    "detail": edit.detail,
-                    "a": edit.score_before,
-                    "b": edit.score_after,
-                },
+                _("已%(action)s：%(detail)s。")
+                % {"action": EditAction(edit.action).label, "detail": edit.detail},
             )
             return redirect(reverse("orders:run_detail", args=[run.pk]) + "#plan-edit")
     run.refresh_from_db()

@@ -141,10 +141,11 @@ def test_a_demand_is_posted_planned_confirmed_and_delivered(
     # The immediate task backend plans inside the request; the page then shows the plan.
     with desk.expect_navigation(timeout=30_000):
         desk.click("#run-submit")
-    desk.wait_for_selector("#plan-summary", timeout=20_000)
+    desk.wait_for_selector("#plan-lead", timeout=20_000)
     run = PlanningRun.objects.get()
     assert run.status == RunStatus.DONE, run.message
-    assert "1/1" in desk.inner_text("#plan-summary")
+    assert desk.inner_text("#lead-rate") == "100%"
+    assert "1 项需求中已安排 1 项" in desk.inner_text("#plan-lead")
     assigned = desk.inner_text("#assigned-table")
     assert "王立新" in assigned and "神经内科" in assigned, assigned
     assert "全部需求都已安排" in desk.inner_text("main")
@@ -170,7 +171,9 @@ def test_a_demand_is_posted_planned_confirmed_and_delivered(
     assert visit.expert == neurologist and visit.demand == demand
     assert visit.status == VisitStatus.SCHEDULED and visit.days == 5
     assert dates["earliest"] <= visit.start_date <= visit.end_date <= dates["latest"]
-    assert "王立新" in desk.inner_text("#run-visits + p + div")
+    assert "王立新" in desk.inner_text("#assigned-table") and "已安排" in desk.inner_text(
+        "#assigned-table"
+    )
     desk.screenshot(path=str(artifacts / "orders_3_plan_confirmed.png"), full_page=True)
 
     # 3. The liaison sees the scheduled visit ---------------------------------------------------

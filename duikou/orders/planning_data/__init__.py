@@ -6,11 +6,14 @@ Everything that knows both sides lives in this package, and nothing else does:
   JSON of design/visit-planning.md (`build_instance`, `count_period`);
 * `ids`: the id scheme (``D<demand pk>``, ``E<person pk>``, ``O<organisation pk>``, ``HZ``)
   both ways;
-* `names`: days ↔ dates and the human names of an instance's ids (`Names`);
+* `names`: days ↔ dates and the human names of an instance's ids (`Names`): pages, messages
+  and the edit log name demands by organisation · skill and experts by name; the ids stay in
+  the instance and plan JSON (the contract);
 * `reasons`: why a demand is unserved, why an edit breaks a rule, in the reader's language
   (the facts come from duikou.planning.explain, the rules are the planner's validator's);
-* `layout`: a run's plan for its page (calendars per expert and per site, unserved and
-  assigned demands) and as visits to confirm (`planned_visits`).
+* `layout`: a run's plan for its page (the lead figures, calendars per expert and per site,
+  unserved and assigned demands, the experts to choose from with the demand's skill first)
+  and as visits to confirm (`planned_visits`).
 """
 
 from duikou.orders.planning_data.ids import (
@@ -28,12 +31,14 @@ from duikou.orders.planning_data.layout import (
     assigned_rows,
     calendar,
     expert_choices,
+    lead,
     month_ticks,
     plan_scores,
     planned_visits,
+    reason_counts,
     unserved_rows,
 )
-from duikou.orders.planning_data.names import Names, date_of, day_of, fmt_date
+from duikou.orders.planning_data.names import Names, date_of, day_of, fmt_date, short_days
 from duikou.orders.planning_data.reasons import (
     REASON_NO_PLACE,
     REASON_NO_SKILL,
@@ -93,13 +98,16 @@ __all__ = [
     "expert_id",
     "fmt_date",
     "from_hangzhou_days",
+    "lead",
     "month_ticks",
     "period_demands",
     "period_experts",
     "person_pk",
     "plan_scores",
     "planned_visits",
+    "reason_counts",
     "road_km",
+    "short_days",
     "site_id",
     "travel_days",
     "unserved_reasons",
