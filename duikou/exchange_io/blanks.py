@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -107,7 +108,7 @@ def _example(value):
     return value
 
 
-EXAMPLE_NOTE = "示例行，导入前请删除"
+EXAMPLE_NOTE = gettext_noop("示例行，导入前请删除")
 
 
 def _add_sheet(wb: Workbook, spec: specs.SheetSpec) -> None:

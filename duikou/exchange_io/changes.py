@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from duikou.exchange_io import specs
 from duikou.lib.money import yuan_to_wan
@@ -40,9 +41,9 @@ RISK_PLACE = "place"
 RISK_AMOUNT = "amount"
 RISK_STATUS = "status"
 RISK_LABELS = {
-    RISK_PLACE: "其他县市/单位",
-    RISK_AMOUNT: "金额变化超过一半",
-    RISK_STATUS: "状态倒退",
+    RISK_PLACE: gettext_noop("其他县市/单位"),
+    RISK_AMOUNT: gettext_noop("金额变化超过一半"),
+    RISK_STATUS: gettext_noop("状态倒退"),
 }
 MAJORITY_MIN = 3  # rows with a place before the workbook's usual place counts
 
@@ -194,6 +195,10 @@ class Changes:
                 )
         if not fields:
             return
+        key = self.key(sheet, row) if row is not None else _mask(spec, _text(obj))
+        label = _mask(spec, label if label is not None else _text(obj))
+        if key and label.startswith(key):  # "ZJHX-2023-015 都兰县…": the name alone
+            label = label[len(key) :].strip()
         new_place = _name(_path(obj, spec.place)) if spec.place else ""
         place = new_place
         top = spec.place.split(".")[0] if spec.place else ""
@@ -204,8 +209,8 @@ class Changes:
                 sheet=spec.name,
                 row=row.number if row is not None else None,
                 action=UPDATE,
-                key=self.key(sheet, row) if row is not None else _mask(spec, _text(obj)),
-                label=_mask(spec, label if label is not None else _text(obj)),
+                key=key,
+                label=label,
                 fields=fields,
                 risks=list(dict.fromkeys(risks)),
                 notes=notes,

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.accounts.models import Role
@@ -301,7 +302,17 @@ def batch_changes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-CHANGE_HEADERS = ["工作表", "行", "操作", "记录", "名称", "字段", "原值", "新值", "需注意"]
+CHANGE_HEADERS = [
+    gettext_noop("工作表"),
+    gettext_noop("行"),
+    gettext_noop("操作"),
+    gettext_noop("记录"),
+    gettext_noop("名称"),
+    gettext_noop("字段"),
+    gettext_noop("原值"),
+    gettext_noop("新值"),
+    gettext_noop("需注意"),
+]
 
 
 @login_required

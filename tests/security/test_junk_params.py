@@ -77,6 +77,8 @@ PARAMS: dict[str, list[str]] = {
     "reports:dashboard": ["year"],
     "reports:funds": ["year"],
     "reports:order_stats": ["year"],
+    "exchange_io:batch_changes": ["sheet", "action", "risky", "q"],
+    "exchange_io:batch_changes_xlsx": ["sheet", "action", "risky", "q"],
 }
 
 STATS = {"requests": 0, "errors_500": 0}
