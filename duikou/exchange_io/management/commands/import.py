@@ -19,7 +19,6 @@ from duikou.core import files
 from duikou.exchange_io import engine, services
 from duikou.exchange_io.models import ImportBatch
 
-
 CHANGES_SHOWN = 50
 
 
