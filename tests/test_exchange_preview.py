@@ -214,7 +214,7 @@ def test_the_batch_page_names_the_updated_record_old_to_new(client_for, reg, tmp
     client = client_for(reg.hq)
     batch = upload(client, book(tmp_path, 项目=[PROJECT_HEADER, project_row(援助资金=1300)]))
     assert batch.status == ImportBatch.Status.CHECKED
-    assert batch.preview["items"][0]["fields"] == [["援助资金", "1200 万元", "1300 万元"]]
+    assert batch.preview["updated"][0]["fields"] == [["援助资金", "1200 万元", "1300 万元"]]
     page = client.get(batch.get_absolute_url()).content.decode()
     assert 'id="change-list"' in page and "ZJHX-2023-001" in page
     assert "<del>1200 万元</del>" in page and "<ins>1300 万元</ins>" in page

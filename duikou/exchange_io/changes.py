@@ -52,7 +52,7 @@ def risk_label(code: str) -> str:
     return _(RISK_LABELS.get(code, code))
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     sheet: str
     row: int | None
@@ -114,6 +114,16 @@ class Changes:
     def __init__(self) -> None:
         self.items: list[Change] = []
         self._labels: dict[tuple[type[models.Model], Any], str] = {}
+        # Per sheet: its key columns, whether it holds personal data, its place column.
+        self._specs: dict[str, tuple[list[tuple[str, specs.Column]], bool, str]] = {}
+
+    def _spec(self, spec: specs.SheetSpec) -> tuple[list[tuple[str, specs.Column]], bool, str]:
+        found = self._specs.get(spec.name)
+        if found is None:
+            personal = any(getattr(c, "mask", None) for c in spec.columns)
+            keys = [(name, spec.by_field[name]) for name in spec.key]
+            found = self._specs[spec.name] = (keys, personal, spec.place.split(".")[0])
+        return found
 
     def __len__(self) -> int:
         return len(self.items)
@@ -133,17 +143,20 @@ class Changes:
     # Collecting --------------------------------------------------------------------------
 
     def create(self, sheet: ParsedSheet, row: Row | None, label: str = "") -> None:
+        """A record the row creates (called once a row, in bulk imports too: kept cheap)."""
         spec = sheet.spec
+        _keys, personal, top = self._spec(spec)
         place = ""
-        if spec.place and row is not None:
-            place = _name(row.values.get(spec.place.split(".")[0]))
+        if top and row is not None:
+            value = row.values.get(top)
+            place = value if value.__class__ is str else _name(value)
         self.items.append(
             Change(
                 sheet=spec.name,
                 row=row.number if row is not None else None,
                 action=CREATE,
                 key=self.key(sheet, row),
-                label=_mask(spec, label),
+                label=_mask(spec, label) if personal else label,
                 new_place=place,
             )
         )
@@ -223,13 +236,18 @@ class Changes:
         if row is None:
             return ""
         spec = sheet.spec
+        keys, personal, _top = self._spec(spec)
+        values = row.values
         parts = []
-        for name in spec.key:
-            column = spec.by_field[name]
-            value = row.values.get(name)
+        for name, column in keys:
+            value = values.get(name)
             if value is None or value == "":
                 continue
-            parts.append(_mask(spec, _plain(value, column), column))
+            if value.__class__ is str and column.kind != specs.CHOICE:
+                text = value
+            else:
+                text = _plain(value, column)
+            parts.append(_mask(spec, text, column) if personal else text)
         return " / ".join(parts)
 
     # Values ------------------------------------------------------------------------------
@@ -297,8 +315,10 @@ class Changes:
             n = counts.setdefault(c.sheet, {"created": 0, "updated": 0, "risky": 0})
             n["created" if c.action == CREATE else "updated"] += 1
             n["risky"] += bool(c.risks)
+        # The records created, which may be a hundred thousand, as short lists.
         return {
-            "items": [c.as_json() for c in self.items],
+            "updated": [c.as_json() for c in self.items if c.action == UPDATE],
+            "created": [[c.sheet, c.row, c.key, c.label] for c in self.items if c.action == CREATE],
             "sheets": counts,
             "risky": sum(1 for c in self.items if c.risks),
         }
@@ -324,6 +344,16 @@ class Changes:
         if len(ordered) > limit:
             lines.append(_("  ……另有 %(n)s 条变化未列出。") % {"n": len(ordered) - limit})
         return "\n".join(lines)
+
+
+def stored_items(preview: dict[str, Any]) -> list[dict[str, Any]]:
+    """The change list stored on a batch (`Changes.as_json`) as one list of dicts."""
+    items = list(preview.get("updated", []))
+    items += [
+        {"sheet": s, "row": r, "action": CREATE, "key": k, "label": label}
+        for s, r, k, label in preview.get("created", [])
+    ]
+    return items
 
 
 def usual_places(actor: User | None, items: list[Change]) -> set[str]:

@@ -115,7 +115,7 @@ def _with_labels(items: list[dict]) -> list[dict]:
 
 def _status_context(request: HttpRequest, batch: ImportBatch) -> dict:
     preview = _preview(batch)
-    items = preview.get("items", [])
+    items = changes.stored_items(preview)
     risky = preview.get("risky", 0)
     return {
         "preview": preview,
@@ -170,7 +170,7 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(batch)
         accepted = [
             [c["sheet"], c["key"], sorted(c["risks"])]
-            for c in preview.get("items", [])
+            for c in preview.get("updated", [])
             if c.get("risks")
         ]
     # Claim the batch so that a double click imports once.
@@ -282,7 +282,8 @@ def batch_changes(request: HttpRequest, pk: int) -> HttpResponse:
     """Every record the batch creates (or created) and updates, old → new: paged, filtered."""
     batch = _get_batch_for_user(request, pk)
     preview = _preview(batch)
-    items, filters = _filtered(request, _ordered(preview.get("items", [])))
+    every = changes.stored_items(preview)
+    items, filters = _filtered(request, _ordered(every))
     page = page_of(request, items, size=CHANGES_PAGE)
     _with_labels(list(page.object_list))
     query = request.GET.copy()
@@ -296,7 +297,7 @@ def batch_changes(request: HttpRequest, pk: int) -> HttpResponse:
             "filters": filters,
             "query": query.urlencode(),
             "sheets": sorted((preview.get("sheets") or {}).items()),
-            "total": len(preview.get("items", [])),
+            "total": len(every),
             "risky": preview.get("risky", 0),
         },
     )
@@ -320,7 +321,8 @@ CHANGE_HEADERS = [
 def batch_changes_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The change list as a workbook: one line per changed field, one per record created."""
     batch = _get_batch_for_user(request, pk)
-    items, _filters = _filtered(request, _ordered(_preview(batch).get("items", [])))
+    stored = changes.stored_items(_preview(batch))
+    items, _filters = _filtered(request, _ordered(stored))
 
     def rows():
         for c in items:

@@ -421,9 +421,15 @@ class ProjectRef(NamedTuple):
 FLOW_DB_COLUMNS = ("project", "voucher", "id", "date", "type", "source", "amount", "note")
 
 
-def flow_label(type_: str, source: str, fen: int) -> str:
-    """A flow as the preview names it: 下达 · 援助资金 · 600 万元."""
-    return f"{FlowType(type_).label} · {FundingSource(source).label} · {fen_to_wan_text(fen)}"
+def flow_label(type_: str, source: str, fen: int, labels: dict[str, str] | None = None) -> str:
+    """A flow as the preview names it: 下达 · 援助资金 · 600 万元 (`labels`: the choices'
+    labels, translated once per run rather than once per row)."""
+    labels = labels or flow_labels()
+    return f"{labels[type_]} · {labels[source]} · {fen_to_wan_text(fen)}"
+
+
+def flow_labels() -> dict[str, str]:
+    return {v: str(label) for v, label in [*FlowType.choices, *FundingSource.choices]}
 
 
 def fen_to_wan_text(fen: int) -> str:
@@ -501,6 +507,7 @@ class FlowsHandler(specs.SheetHandler):
         touched = self.touched
         created: list[tuple] = []
         positive = _("金额必须大于 0。")
+        labels = flow_labels()
         for row in good:
             v = row.values
             code = v["project_code"]
@@ -524,7 +531,7 @@ class FlowsHandler(specs.SheetHandler):
                     (pid, db_date, v["type"], v["source"], amount, v["voucher"], note or "")
                 )
                 touched.add((pid, v["source"]))
-                ctx.creates(sheet, row, flow_label(v["type"], v["source"], amount))
+                ctx.creates(sheet, row, flow_label(v["type"], v["source"], amount, labels))
                 continue
             _pk, old_date, old_type, old_source, old_fen, old_note = old
             key = date_keys.get(date)
