@@ -183,6 +183,20 @@ def test_a_county_teams_usual_place_is_its_own_counties(reg, tmp_path):
     assert not dry(path, reg.hq).changes.items[0].risks
 
 
+def test_an_update_the_preview_cannot_describe_is_still_listed_and_flagged(
+    reg, tmp_path, monkeypatch
+):
+    seed(reg, tmp_path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(changes.Changes, "update", broken)
+    result = dry(book(tmp_path, 项目=[PROJECT_HEADER, project_row(援助资金=1300)]), reg.hq)
+    (change,) = result.changes.items
+    assert change.key == "ZJHX-2023-001" and change.risks == ["unknown"]
+
+
 def test_the_command_line_prints_the_change_list_capped_with_a_count(reg, tmp_path, capsys):
     seed(reg, tmp_path)
     rows = [project_row(援助资金=300), *(project_row(f"ZJHX-2024-00{i}") for i in range(4))]

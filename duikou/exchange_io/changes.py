@@ -40,10 +40,12 @@ UPDATE = "update"
 RISK_PLACE = "place"
 RISK_AMOUNT = "amount"
 RISK_STATUS = "status"
+RISK_UNKNOWN = "unknown"  # an update the preview could not describe
 RISK_LABELS = {
     RISK_PLACE: gettext_noop("其他县市/单位"),
     RISK_AMOUNT: gettext_noop("金额变化超过一半"),
     RISK_STATUS: gettext_noop("状态倒退"),
+    RISK_UNKNOWN: gettext_noop("无法显示变化"),
 }
 MAJORITY_MIN = 3  # rows with a place before the workbook's usual place counts
 
@@ -229,6 +231,21 @@ class Changes:
                 notes=notes,
                 place=place,
                 new_place=new_place,
+            )
+        )
+
+    def unexplained(self, sheet: ParsedSheet, row: Row | None, obj: models.Model) -> None:
+        """An update whose values could not be shown: listed, and flagged to be checked."""
+        self.items.append(
+            Change(
+                sheet=sheet.spec.name,
+                row=row.number if row is not None else None,
+                action=UPDATE,
+                key=self.key(sheet, row),
+                label=_mask(sheet.spec, _text(obj)),
+                fields=[(_("（变化）"), "", _("无法显示，请在记录的历史中核对"))],
+                risks=[RISK_UNKNOWN],
+                notes=[_("无法列出这条更新的原值和新值")],
             )
         )
 

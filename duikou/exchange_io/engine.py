@@ -257,8 +257,13 @@ class Context:
         self._log(obj.__class__, obj.pk, "update", before)
         self.stamp_history(obj.__class__, obj.pk)
         sheet = sheet or self.sheet
-        if sheet is not None:
+        if sheet is None:
+            return
+        try:
             self.changes.update(sheet, row, obj, before, label=label)
+        except Exception:  # the preview must not break an import: list the record, say so
+            log.exception("import preview: cannot describe an update of %s", obj._meta.label)
+            self.changes.unexplained(sheet, row, obj)
 
     def creates(self, sheet: ParsedSheet, row: Row | None, label: str = "") -> None:
         """A record the row creates, for the preview (the change log learns it from
