@@ -115,14 +115,20 @@ def _with_labels(items: list[dict]) -> list[dict]:
 
 def _status_context(request: HttpRequest, batch: ImportBatch) -> dict:
     preview = _preview(batch)
-    items = changes.stored_items(preview)
-    risky = preview.get("risky", 0)
+    # The first of the list: the updates (risky first), then created records; only those
+    # few are expanded (a workbook may create a hundred thousand).
+    updated = _ordered(preview.get("updated", []))
+    first = updated[:SHOWN_CHANGES]
+    if len(first) < SHOWN_CHANGES:
+        created = {"created": preview.get("created", [])[: SHOWN_CHANGES - len(first)]}
+        first += changes.stored_items(created)
+    total = len(updated) + len(preview.get("created", []))
     return {
         "preview": preview,
-        "changes": _with_labels(_ordered(items)[:SHOWN_CHANGES]),
-        "changes_total": len(items),
-        "changes_more": max(len(items) - SHOWN_CHANGES, 0),
-        "risky": risky,
+        "changes": _with_labels(first),
+        "changes_total": total,
+        "changes_more": max(total - SHOWN_CHANGES, 0),
+        "risky": preview.get("risky", 0),
         "batch": batch,
         "errors": batch.errors[:SHOWN_PROBLEMS],
         "warnings": batch.warnings[:SHOWN_PROBLEMS],
