@@ -23,6 +23,7 @@ from tests.test_exchange_support import (
     make_book,
     messages,
     run,
+    template_as_filled,
 )
 from tests.test_people_common import PHONE, ZHAO_ID, field_key, person, posting  # noqa: F401
 
@@ -397,7 +398,7 @@ def test_the_template_has_the_sheet_with_drop_downs_and_the_guide(reg, tmp_path)
     assert wb.sheetnames == ["点单", "说明", "_下拉列表"]
     assert wb["_下拉列表"].sheet_state == "hidden"
     ws = wb["点单"]
-    assert [c.value for c in ws[1]] == DEMAND_HEADER
+    assert [c.value for c in ws[1]] == [*DEMAND_HEADER, "示例"]
     rules = {str(dv.sqref).split(":")[0]: dv for dv in ws.data_validations.dataValidation}
     assert "坐诊" in rules["C2"].formula1 and "培训" in rules["C2"].formula1
     assert rules["B2"].formula1.startswith("'_下拉列表'!$A$1:$A$")
@@ -410,9 +411,9 @@ def test_the_template_has_the_sheet_with_drop_downs_and_the_guide(reg, tmp_path)
     assert set(documented) == set(DEMAND_HEADER)
     assert "不会自动新建" in documented["需求单位*"][4]
     assert "只有指挥部" in documented["优先级"][3]
-    # the example row (dates in the coming quarter) imports
+    # the example row (dates in the coming quarter) imports, once its 示例 marker is cleared
     path = tmp_path / "t.xlsx"
-    path.write_bytes(content)
+    path.write_bytes(template_as_filled(["点单"]))
     result = run(path, reg.hq, dry_run=True)
     assert result.ok and result.sheets["点单"].created == 1, result.text()
 

@@ -31,6 +31,7 @@ from tests.test_exchange_support import (
     make_book,
     messages,
     run,
+    template_as_filled,
 )
 from tests.test_people_common import (
     LI_ID,
@@ -724,8 +725,8 @@ def test_exports_of_the_people_sheet_are_always_masked(reg, tmp_path):
 def test_the_templates_carry_both_sheets_documented_and_their_examples_import(reg, tmp_path):
     wb = load_workbook(io.BytesIO(blanks.template_workbook(["人员", "培训"])))
     assert wb.sheetnames == ["人员", "培训", "说明"]
-    assert [c.value for c in wb["人员"][1]] == PEOPLE_HEADER
-    assert [c.value for c in wb["培训"][1]] == TRAINING_HEADER
+    assert [c.value for c in wb["人员"][1]] == [*PEOPLE_HEADER, "示例"]
+    assert [c.value for c in wb["培训"][1]] == [*TRAINING_HEADER, "示例"]
     guide = [[c.value for c in row] for row in wb["说明"].iter_rows()]
     documented = {(r[0], r[1]): r[3] for r in guide if r and r[0] in ("人员", "培训")}
     assert len(documented) == len(PEOPLE_HEADER) + len(TRAINING_HEADER)
@@ -736,7 +737,7 @@ def test_the_templates_carry_both_sheets_documented_and_their_examples_import(re
     lists = [dv.formula1 for dv in wb["人员"].data_validations.dataValidation]
     assert any("短期支援" in f for f in lists) and any("男" in f for f in lists)
     path = tmp_path / "t.xlsx"
-    path.write_bytes(blanks.template_workbook(["人员", "培训"]))
+    path.write_bytes(template_as_filled(["人员", "培训"]))
     result = run(path, reg.hq)
     assert result.ok and result.sheets["人员"].created == result.sheets["培训"].created == 1
 

@@ -97,6 +97,31 @@ def make_book(path: Path, sheets: dict[str, list[list]]) -> Path:
     return path
 
 
+def template_as_filled(names: list[str] | None = None) -> bytes:
+    """The blank template with its example rows taken as real data: the 示例 marker cleared
+    and the reserved example codes (示例-0001) replaced, as a user filling it in would."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from duikou.exchange_io import blanks, specs
+
+    wb = load_workbook(io.BytesIO(blanks.template_workbook(names)))
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[1]]
+        if specs.EXAMPLE_COLUMN not in header:
+            continue
+        marker = header.index(specs.EXAMPLE_COLUMN) + 1
+        for row in ws.iter_rows(min_row=2):
+            row[marker - 1].value = None
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(specs.EXAMPLE_PREFIX):
+                    cell.value = "ZJHX-2099-001"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def table_counts() -> dict[str, int]:
     """Rows of every table the importer may write (models and their history)."""
     labels = ["core", "projects", "exchange_io"]

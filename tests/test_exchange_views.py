@@ -17,6 +17,7 @@ from tests.test_exchange_support import (
     make_book,
     project_row,
     table_counts,
+    template_as_filled,
 )
 from tests.test_people_common import field_key  # noqa: F401 (fixture)
 
@@ -210,8 +211,8 @@ def test_templates_have_drop_downs_an_example_and_the_guide(client_for, reg):
         *["说明", "_下拉列表"],
     ]
     ws = wb["项目"]
-    assert [c.value for c in ws[1]] == PROJECT_HEADER
-    assert ws["A1"].font.b and ws["A2"].value == "ZJHX-2023-015"
+    assert [c.value for c in ws[1]] == [*PROJECT_HEADER, "示例"]  # the example-row marker
+    assert ws["A1"].font.b and ws["A2"].value == "示例-0001"  # a code no project can have
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert "保障和改善民生" in lists["D2"]  # 类别
     assert "都兰县" in lists["E2"]  # 所在地
@@ -240,10 +241,13 @@ def test_one_sheet_template_and_unknown_sheet(client_for, reg):
 
 @pytest.mark.usefixtures("field_key")
 def test_the_template_example_row_imports(reg, tmp_path):
-    from duikou.exchange_io import blanks, engine
+    """The example values are valid data: with the 示例 marker cleared and the reserved codes
+    replaced, every sheet's example row imports (tests/test_exchange_preview.py: as downloaded,
+    it is refused)."""
+    from duikou.exchange_io import engine
 
     path = tmp_path / "t.xlsx"
-    path.write_bytes(blanks.template_workbook())
+    path.write_bytes(template_as_filled())
     result = engine.run(path, actor=reg.hq, dry_run=True)
     assert result.ok, result.text()
 

@@ -213,6 +213,7 @@ class SalesHandler(specs.SheetHandler):
                         "ordered": ordered,
                     }
                 )
+                ctx.creates(sheet, row, f"{channel} · {product}")
                 continue
             pk, old_sold, old_ordered, old_supplier = old
             diff: dict[str, Any] = {}
@@ -232,7 +233,7 @@ class SalesHandler(specs.SheetHandler):
             except (ValidationError, PermissionDenied) as exc:
                 ctx.fail(sheet, row, exc, default="channel")
                 continue
-            ctx.updated(sale, before)
+            ctx.updated(sale, before, sheet=sheet, row=row)
             summary.updated += 1
         if new_rows and not ctx.result.errors:
             try:

@@ -136,6 +136,7 @@ class PairingsHandler(specs.SheetHandler):
                     ctx.fail(sheet, row, exc, default="kind")
                     continue
                 ctx.created(pairing)
+                ctx.creates(sheet, row, str(pairing))
                 ctx.stamp_history(Pairing, pairing.pk)
                 summary.created += 1
                 continue
@@ -149,7 +150,7 @@ class PairingsHandler(specs.SheetHandler):
             except (ValidationError, PermissionDenied) as exc:
                 ctx.fail(sheet, row, exc, default="kind")
                 continue
-            ctx.updated(pairing, before)
+            ctx.updated(pairing, before, sheet=sheet, row=row)
             summary.updated += 1
 
 
@@ -177,6 +178,7 @@ PAIRINGS = specs.SheetSpec(
     description=gettext_lazy(
         "结对关系：每行一个结对，以结对类型、支援方单位、受援方单位和受援科室识别。"
     ),
+    place="haixi_org",
 )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -107,19 +108,33 @@ def _example(value):
     return value
 
 
+EXAMPLE_NOTE = gettext_noop("示例行，导入前请删除")
+
+
 def _add_sheet(wb: Workbook, spec: specs.SheetSpec) -> None:
     ws = wb.create_sheet(spec.name)
-    ws.append(spec.headers)
-    for cell, column in zip(ws[1], spec.columns, strict=True):
+    # The contract's columns, then the 示例 marker column (an extension): the importer refuses
+    # a row marked there, so a forgotten example row can never write its values.
+    ws.append([*spec.headers, specs.EXAMPLE_COLUMN])
+    marker = ws.cell(row=1, column=len(spec.columns) + 1)
+    marker.font = Font(bold=True, color="808080")
+    marker.comment = Comment(
+        _("标记模板的示例行：导入时，本列有内容的行会被拒绝（请删除示例行）。本列可以保留或删除。"),
+        "Duikou",
+    )
+    ws.column_dimensions[get_column_letter(len(spec.columns) + 1)].width = 22
+    for cell, column in zip(ws[1], spec.columns, strict=False):
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center")
         if column.meaning:
             cell.comment = Comment(str(column.meaning), "Duikou")
-    ws.append([_example(c.example) for c in spec.columns])
+    ws.append([*(_example(c.example) for c in spec.columns), _(EXAMPLE_NOTE)])
     for cell in ws[2]:
         cell.font = EXAMPLE_FONT
-    ws["A2"].comment = Comment(_("示例行：请替换或删除后再导入。"), "Duikou")
+    ws["A2"].comment = Comment(
+        _("示例行：导入前请删除整行（在本行改填真实数据时，须同时清空“示例”列）。"), "Duikou"
+    )
     ws.freeze_panes = "A2"
     for i, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(i)
@@ -200,7 +215,10 @@ def _add_guide(wb: Workbook, sheets: list[specs.SheetSpec]) -> None:
         ),
         _("同一工作簿重复导入不会产生重复记录：编号已存在的行将更新该记录，未改动的行保持不变。"),
         _("单元格前后的空格（含全角空格）、全角数字和千分位逗号会自动处理；末尾的空行会被忽略。"),
-        _("每个工作表第 2 行为示例行，导入前请替换或删除。"),
+        _(
+            "每个工作表第 2 行为示例行（最后的“示例”列已标记），导入前请删除；"
+            "标记了的示例行和以“示例”开头的编号不会被导入。"
+        ),
     ]
     for rule in rules:
         ws.append([rule])

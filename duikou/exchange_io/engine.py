@@ -31,6 +31,7 @@ from duikou.core.bulk import CHUNK, chunked  # noqa: F401  (the sheets' chunked)
 from duikou.core.models import Department, Division, Organisation
 from duikou.core.vocab import OrgKind, Side
 from duikou.exchange_io import reader, specs
+from duikou.exchange_io.changes import Changes
 from duikou.exchange_io.report import ImportResult, Problem
 
 if TYPE_CHECKING:
@@ -219,6 +220,10 @@ class Context:
         self._history_models: set[type[models.Model]] = set()
         # Every record created, dry run or not: a locked year refuses them (duikou.core.locks).
         self.created_pks: dict[str, set[int]] = {}
+        # What the rows create and update, for the preview (changes.py); the sheet being
+        # applied names the updates a handler reports without its sheet.
+        self.changes: Changes = result.changes
+        self.sheet: ParsedSheet | None = None
 
     def division(self, code: str) -> Division:
         if code not in self._divisions:
@@ -238,9 +243,32 @@ class Context:
         if self.batch is not None and not self.dry_run:
             self._changes.extend((label, pk, "create", None) for pk in pks)
 
-    def updated(self, obj: models.Model, before: dict[str, Any]) -> None:
+    def updated(
+        self,
+        obj: models.Model,
+        before: dict[str, Any],
+        *,
+        sheet: ParsedSheet | None = None,
+        row: Row | None = None,
+        label: str | None = None,
+    ) -> None:
+        """A record the row updated, with its changed fields' former values (`before`, as
+        `to_json` gives them): logged for undo and listed in the preview."""
         self._log(obj.__class__, obj.pk, "update", before)
         self.stamp_history(obj.__class__, obj.pk)
+        sheet = sheet or self.sheet
+        if sheet is None:
+            return
+        try:
+            self.changes.update(sheet, row, obj, before, label=label)
+        except Exception:  # the preview must not break an import: list the record, say so
+            log.exception("import preview: cannot describe an update of %s", obj._meta.label)
+            self.changes.unexplained(sheet, row, obj)
+
+    def creates(self, sheet: ParsedSheet, row: Row | None, label: str = "") -> None:
+        """A record the row creates, for the preview (the change log learns it from
+        `created`/`created_many`)."""
+        self.changes.create(sheet, row, label)
 
     def _log(self, model, pk, action, before) -> None:
         self._history_models.add(model)
@@ -324,8 +352,14 @@ def run(
     filename: str = "",
     batch: ImportBatch | None = None,
     progress: ProgressFn | None = None,
+    accepted: set[tuple] | None = None,
 ) -> ImportResult:
-    """Import a workbook all or nothing; the result says what was (or would be) written."""
+    """Import a workbook all or nothing; the result says what was (or would be) written.
+
+    `accepted`: the risky updates (their `Change.signature()`) the uploader confirmed after the
+    dry run; given, a risky update not among them refuses the import (the records changed
+    since the preview).
+    """
     result = ImportResult(filename=filename, dry_run=dry_run)
 
     def read_progress(done: int, total: int) -> None:
@@ -351,9 +385,16 @@ def run(
             for sheet in sheets:
                 handler = sheet.spec.handler()
                 handlers.append(handler)
+                ctx.sheet = sheet
                 handler.apply(ctx, sheet)
+            ctx.sheet = None
             for handler in handlers:
                 handler.finish(ctx)
+            result.changes.finish(actor)
+            if not result.errors and accepted is not None:
+                unseen = [c for c in result.changes.risky if c.signature() not in accepted]
+                if unseen:
+                    result.errors.append(Problem("", None, "", None, "", unseen_risks(unseen)))
             if not result.errors:
                 # Rows created in bulk pass no save signal: ask the locks about them here.
                 for message in locks.refused_created(ctx.created_pks):
@@ -379,6 +420,14 @@ def run(
         result.written = False
     mask_personal(result, sheets)
     return result
+
+
+def unseen_risks(unseen: list) -> str:
+    shown = "；".join(f"{c.sheet} {c.key}（{'；'.join(c.notes)}）" for c in unseen[:5])
+    return _(
+        "数据在预览之后发生了变化：以下需注意的更新在确认时没有列出，未导入任何数据。"
+        "请重新上传工作簿，核对预览后再确认：%(list)s"
+    ) % {"list": shown}
 
 
 def sheet_names() -> list[str]:

@@ -9,9 +9,10 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("工作簿"),
         help_text=_(
-            "按模板填写的 .xlsx 文件（可含 项目、资金、结对 等工作表），或本系统导出的 CSV。"
+            "按模板填写的工作簿（.xlsx、.xls 或 .ods，可含 项目、资金、结对 等工作表），"
+            "或本系统导出的 CSV。"
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods,.csv"}),
     )
 
     def clean_file(self):

@@ -57,6 +57,12 @@ class ImportBatch(models.Model):
         _("错误标注工作簿"), upload_to="imports/errors/%Y/%m/", blank=True
     )
     history_marks = models.JSONField(default=dict, blank=True)
+    # The change list of the last run (changes.Changes.as_json): every record the workbook
+    # creates or updates, old → new, with the risky updates flagged. Large: deferred by
+    # services.batches_for_user, read by the preview page and its workbook.
+    preview = models.JSONField(_("变化清单"), default=dict, blank=True)
+    # The risky updates (their signatures) the uploader ticked to accept when confirming.
+    accepted_risks = models.JSONField(default=list, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     # Liveness of the background task (duikou.core.heartbeat): written while it runs; a batch
     # whose worker died is marked failed, remembering which step to run again.
@@ -107,6 +113,9 @@ class ImportBatch(models.Model):
         if self.username and self.via == self.Via.CLI:
             return self.username
         return str(self.user) if self.user else (self.username or "—")
+
+    def accepted_signatures(self) -> set[tuple]:
+        return {(s, k, tuple(r)) for s, k, r in self.accepted_risks or []}
 
     def counts(self) -> dict[str, int]:
         total = {"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "errors": 0}

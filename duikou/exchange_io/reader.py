@@ -65,6 +65,7 @@ class ParsedSheet:
     columns: dict[str, ColumnPos] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     broken: bool = False  # a sheet-level error: no row is processed
+    example_col: int | None = None  # the template's 示例 marker column (0-based), if present
 
     @property
     def summary(self) -> SheetSummary:
@@ -118,26 +119,31 @@ def max_bytes() -> int:
     return int(getattr(settings, "DUIKOU_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
 
+HEAD = 96  # bytes read to tell the format (sniff)
+
+
 def _size_and_head(source: Source) -> tuple[int, bytes]:
     if isinstance(source, bytes | bytearray | memoryview):
-        return len(source), bytes(source[:8])
+        return len(source), bytes(source[:HEAD])
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         with path.open("rb") as fh:
-            return path.stat().st_size, fh.read(8)
+            return path.stat().st_size, fh.read(HEAD)
     pos = source.tell()
     source.seek(0, os.SEEK_END)
     size = source.tell() - pos
     source.seek(pos)
-    head = source.read(8)
+    head = source.read(HEAD)
     source.seek(pos)
     return size, head
 
 
 def check_file(source: Source) -> str:
-    """Refuse a file that is too large or not a workbook, before parsing anything.
+    """Refuse a file that is too large or empty, before parsing anything.
 
-    Returns "xlsx", or "csv" for a file that is not a zip archive (an exported CSV sheet).
+    Returns the format: "xlsx", "ods" (both zip archives), "xls" (the old binary workbook,
+    still what many WPS installations save by default), or "csv" for anything else (an
+    exported CSV sheet; a file that is none of these is refused when read as CSV).
     """
     size, head = _size_and_head(source)
     limit = max_bytes()
@@ -148,21 +154,24 @@ def check_file(source: Source) -> str:
         )
     if size == 0:
         raise WorkbookError(_("文件是空的。"))
+    return sniff(head)
+
+
+def sniff(head: bytes) -> str:
+    """A file's format from its first bytes (at least 80 for an .ods)."""
     if head.startswith(OLE_MAGIC):
-        raise WorkbookError(
-            _(
-                "这是旧版 Excel（.xls）或其他 Office 97 格式的文件；"
-                "请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
-            )
-        )
-    return "xlsx" if head.startswith(ZIP_MAGIC) else "csv"
+        return "xls"
+    if head.startswith(ZIP_MAGIC):
+        # An OpenDocument package stores its uncompressed "mimetype" entry first.
+        return "ods" if head[30:38] == b"mimetype" and b"opendocument" in head else "xlsx"
+    return "csv"
 
 
 def not_a_workbook() -> WorkbookError:
     return WorkbookError(
         _(
-            "文件不是 Excel 工作簿（.xlsx），也不是按模板列名导出的 CSV 文件。"
-            "请上传按模板填写的 .xlsx 文件。"
+            "文件不是 Excel 工作簿（.xlsx、.xls）或 OpenDocument 表格（.ods），"
+            "也不是按模板列名导出的 CSV 文件。请上传按模板填写的工作簿。"
         )
     )
 
@@ -216,17 +225,57 @@ def human_size(n: int) -> str:
     return f"{n} B"
 
 
+PATH_SUFFIXES = {"xlsx": {".xlsx", ".xlsm"}, "xls": {".xls"}, "ods": {".ods"}}
+
+
 def open_workbook(source: Source) -> CalamineWorkbook:
+    """An .xlsx, .xls or .ods workbook, opened with calamine (which reads all three)."""
     try:
         if isinstance(source, bytes | bytearray | memoryview):
             return CalamineWorkbook.from_filelike(io.BytesIO(bytes(source)))
         if isinstance(source, str | os.PathLike):
-            return CalamineWorkbook.from_path(str(source))
+            kind = sniff(_size_and_head(source)[1])
+            if Path(source).suffix.lower() in PATH_SUFFIXES.get(kind, set()):
+                return CalamineWorkbook.from_path(str(source))
+            # A stored upload's name may not say its format: calamine then reads the content.
+            return CalamineWorkbook.from_filelike(io.BytesIO(Path(source).read_bytes()))
         return CalamineWorkbook.from_filelike(source)
     except Exception as exc:  # calamine raises its own zoo (ZipError, XmlError, …)
         raise WorkbookError(
-            _("无法读取该文件：它不是有效的 .xlsx 工作簿（%(detail)s）。") % {"detail": exc}
+            _("无法读取该文件：它不是有效的工作簿（.xlsx、.xls 或 .ods）（%(detail)s）。")
+            % {"detail": exc}
         ) from exc
+
+
+def sheet_titles(source: Source) -> list[str]:
+    """The names of a workbook's sheets (any format calamine reads)."""
+    book = open_workbook(source)
+    try:
+        return list(book.sheet_names)
+    finally:
+        book.close()
+
+
+def as_xlsx(data: bytes) -> bytes:
+    """An .xls or .ods workbook's values as an .xlsx (the error workbook is always one); an
+    .xlsx is returned as it is."""
+    if sniff(data[:HEAD]) == "xlsx":
+        return data
+    from openpyxl import Workbook
+
+    from duikou.lib.xlsx import workbook_bytes
+
+    book = open_workbook(data)
+    wb = Workbook()
+    wb.remove(wb.active)
+    try:
+        for title in book.sheet_names:
+            ws = wb.create_sheet(title[:31])
+            for row in book.get_sheet_by_name(title).to_python(skip_empty_area=False):
+                ws.append(list(row))
+    finally:
+        book.close()
+    return workbook_bytes(wb)
 
 
 # Headers ---------------------------------------------------------------------------------
@@ -289,6 +338,9 @@ def _map_header(sheet: ParsedSheet, header: list, source: Source) -> None:
         name, unit = header_key(raw)
         column = by_name.get(name)
         written = cells.as_text(raw)
+        if column is None and name == specs.EXAMPLE_COLUMN:
+            sheet.example_col = j  # the template's marker: example rows are refused
+            continue
         if column is None:
             sheet.result.warn(
                 sheet.title,
@@ -562,9 +614,31 @@ def _parse_rows(
                     prior = seen.setdefault(k, block_numbers[j])
                     if prior != block_numbers[j]:
                         sheet.error(made[j], spec.key[0], duplicate % {"n": prior, "key": label})
+        _refuse_examples(sheet, made, block)
         sheet.rows.extend(made)
         summary.rows += len(made)
         progress(len(made))
+
+
+def _refuse_examples(sheet: ParsedSheet, rows: list[Row], raws: list[list]) -> None:
+    """The template's example row: marked in its 示例 column, or holding a reserved example
+    code (示例-0001) in a key column. Never imported: it would write the example's values."""
+    marker = sheet.example_col
+    keys = [
+        f
+        for f in sheet.spec.key
+        if f in sheet.columns and sheet.spec.by_field[f].kind in (specs.TEXT, specs.IDENTIFIER)
+    ]
+    message = _("这是模板的示例行，不能导入：请删除示例行后再导入。")
+    for row, raw in zip(rows, raws, strict=True):
+        if marker is not None and marker < len(raw) and not cells.is_empty(raw[marker]):
+            sheet.error(row, None, message, value=raw[marker])
+            continue
+        for f in keys:
+            value = row.values.get(f)
+            if isinstance(value, str) and value.startswith(specs.EXAMPLE_PREFIX):
+                sheet.error(row, f, message)
+                break
 
 
 # The whole workbook ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from duikou.exchange_io.changes import Changes
 from duikou.lib.xlsx import workbook_bytes
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -74,6 +75,7 @@ class ImportResult:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False  # committed to the database
+    changes: Changes = field(default_factory=Changes)  # what the rows create and update
 
     @property
     def ok(self) -> bool:

@@ -50,7 +50,7 @@ def can_import(user: User) -> bool:
 
 
 def batches_for_user(user: User) -> QuerySet[ImportBatch]:
-    qs = ImportBatch.objects.select_related("user", "undone_by")
+    qs = ImportBatch.objects.select_related("user", "undone_by").defer("preview")
     if not can_import(user):
         return qs.none()
     if user.role == Role.HEADQUARTERS:
@@ -115,15 +115,19 @@ def holds_personal_data(data: bytes) -> bool:
     names = engine.personal_sheet_names()
     try:
         # Not reader.check_file: a file over the import limit is refused later, but stored now.
-        if not data.startswith(reader.ZIP_MAGIC):
+        if reader.sniff(data[: reader.HEAD]) == "csv":
             return reader.csv_table(data)[0].name in names
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            book = archive.read("xl/workbook.xml")
-        sheets = [
-            element.get("name", "")
-            for element in ElementTree.fromstring(book).iter()
-            if element.tag.rsplit("}", 1)[-1] == "sheet"
-        ]
+        if reader.sniff(data[: reader.HEAD]) == "xlsx":
+            # The sheet names alone, without loading the sheets.
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                book = archive.read("xl/workbook.xml")
+            sheets = [
+                element.get("name", "")
+                for element in ElementTree.fromstring(book).iter()
+                if element.tag.rsplit("}", 1)[-1] == "sheet"
+            ]
+        else:  # .xls, .ods
+            sheets = reader.sheet_titles(data)
     except Exception:  # not a workbook, or a damaged one: the importer cannot read it either
         return False
     return any(cells.strip(sheet) in names for sheet in sheets)
@@ -172,6 +176,7 @@ RESULT_FIELDS = [
     "error_file",
     "checked_at",
     "imported_at",
+    "preview",
 ]
 
 
@@ -216,6 +221,9 @@ def batch_run(batch: ImportBatch, *, dry_run: bool) -> ImportResult:
                 raise TaskAbandoned
             last = now
 
+    # An import confirmed after a dry run writes only the risky updates its uploader saw and
+    # accepted; one the preview did not show (the records changed since) refuses it.
+    accepted = None if dry_run or batch.checked_at is None else batch.accepted_signatures()
     try:
         with heartbeat.beating(running):
             result = engine.run(
@@ -225,6 +233,7 @@ def batch_run(batch: ImportBatch, *, dry_run: bool) -> ImportResult:
                 filename=batch.filename,
                 batch=batch,
                 progress=progress,
+                accepted=accepted,
             )
     except TaskAbandoned:
         log.warning("import batch %s was marked interrupted while running; stopped", batch.pk)
@@ -345,6 +354,7 @@ def _store(batch: ImportBatch, result: ImportResult, *, dry_run: bool) -> None:
     batch.warning_count = len(result.warnings)
     batch.error_count = len(result.errors) + (1 if result.fatal else 0)
     batch.message = result.fatal
+    batch.preview = result.changes.as_json() if result.ok else {}
     batch.phase = ""
     batch.rows_total = result.total_rows
     batch.rows_done = result.total_rows
@@ -378,9 +388,16 @@ def _store(batch: ImportBatch, result: ImportResult, *, dry_run: bool) -> None:
 
 
 def _as_workbook(data: bytes) -> bytes:
-    """The uploaded file as an .xlsx the error report can mark (a CSV is turned into one)."""
-    if data.startswith(reader.ZIP_MAGIC):
+    """The uploaded file as an .xlsx the error report can mark (a CSV, an .xls or an .ods is
+    turned into one: the error workbook always comes back as .xlsx)."""
+    kind = reader.sniff(data[: reader.HEAD])
+    if kind == "xlsx":
         return data
+    if kind in ("xls", "ods"):
+        try:
+            return reader.as_xlsx(data)
+        except reader.WorkbookError:
+            return b""
     try:
         spec, table = reader.csv_table(data)
     except reader.WorkbookError:

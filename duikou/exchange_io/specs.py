@@ -58,6 +58,9 @@ class Column:
     unit_word: str = ""  # INTEGER: a unit the value may carry (所需天数: "5天")
     terms: Callable[[], list[str]] | None = None  # TERM columns: the vocabulary, in order
     canonical: Callable[[str], str | None] | None = None  # TERM: a written form → the term
+    # CHOICE columns that are a status: its values in their forward order (储备 → 立项 → 在建 …);
+    # the preview flags an update that moves a record back along it.
+    forward: tuple[str, ...] = ()
 
     @property
     def header(self) -> str:
@@ -90,6 +93,10 @@ class SheetSpec:
     exporter: Callable[[Iterable], Iterable[list]] | None = None
     export_related: tuple[str, ...] = ()  # select_related for a queryset being exported
     description: str = ""
+    # Where a record lies, for the preview's risk flags: the attribute (a dotted path from the
+    # record, its first part a column's field where the sheet has one) naming its county or
+    # organisation, e.g. "county" or "project.county".
+    place: str = ""
     by_field: dict[str, Column] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -102,6 +109,12 @@ class SheetSpec:
     def key_columns(self) -> list[Column]:
         return [self.by_field[f] for f in self.key]
 
+
+# Template example rows. The blank templates write their example row with this marker column
+# (an extension of the contract's columns) and reserved codes beginning with EXAMPLE_PREFIX
+# (示例-0001), which no real record can have: the reader refuses such a row ("删除示例行").
+EXAMPLE_COLUMN = "示例"
+EXAMPLE_PREFIX = "示例"
 
 SHEETS: dict[str, SheetSpec] = {}
 # Sheets a template carries besides the data sheets; the importer passes over them silently.

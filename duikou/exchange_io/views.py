@@ -11,17 +11,21 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.accounts.models import Role
-from duikou.core.viewutils import is_htmx, page_of
-from duikou.exchange_io import blanks, reader, services, specs, tasks
+from duikou.core.viewutils import is_htmx, page_of, xlsx_response
+from duikou.exchange_io import blanks, changes, reader, services, specs, tasks
 from duikou.exchange_io.exports import XLSX
 from duikou.exchange_io.forms import UploadForm
 from duikou.exchange_io.models import ImportBatch
 
 Status = ImportBatch.Status
 SHOWN_PROBLEMS = 100
+SHOWN_CHANGES = 20  # on the batch page; the change list page pages through all
+CHANGES_PAGE = 50
+PREVIEWED = {Status.CHECKED, Status.IMPORTED, Status.UNDONE}
 
 
 def _require_importer(request: HttpRequest) -> None:
@@ -83,8 +87,48 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _preview(batch: ImportBatch) -> dict:
+    """The stored change list (loaded only for a batch whose run finished cleanly)."""
+    if batch.status not in PREVIEWED:
+        return {}
+    return batch.preview or {}
+
+
+def _ordered(items: list[dict]) -> list[dict]:
+    """Risky updates first, then the other updates, then the records created."""
+    return sorted(
+        items,
+        key=lambda c: (
+            c["action"] != changes.UPDATE,
+            not c.get("risks"),
+            c["sheet"],
+            c["row"] or 0,
+        ),
+    )
+
+
+def _with_labels(items: list[dict]) -> list[dict]:
+    for c in items:
+        c["risk_labels"] = [changes.risk_label(r) for r in c.get("risks", [])]
+    return items
+
+
 def _status_context(request: HttpRequest, batch: ImportBatch) -> dict:
+    preview = _preview(batch)
+    # The first of the list: the updates (risky first), then created records; only those
+    # few are expanded (a workbook may create a hundred thousand).
+    updated = _ordered(preview.get("updated", []))
+    first = updated[:SHOWN_CHANGES]
+    if len(first) < SHOWN_CHANGES:
+        created = {"created": preview.get("created", [])[: SHOWN_CHANGES - len(first)]}
+        first += changes.stored_items(created)
+    total = len(updated) + len(preview.get("created", []))
     return {
+        "preview": preview,
+        "changes": _with_labels(first),
+        "changes_total": total,
+        "changes_more": max(total - SHOWN_CHANGES, 0),
+        "risky": preview.get("risky", 0),
         "batch": batch,
         "errors": batch.errors[:SHOWN_PROBLEMS],
         "warnings": batch.warnings[:SHOWN_PROBLEMS],
@@ -118,9 +162,26 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk)
     if batch.user_id != request.user.pk:
         raise PermissionDenied
+    # Risky updates (another county's record, an amount halved, a status going back) are
+    # written only when the uploader ticked that they checked them.
+    preview = _preview(batch)
+    accepted = []
+    if preview.get("risky"):
+        if request.POST.get("accept_risks") != "1":
+            messages.error(
+                request,
+                _("有 %(n)s 条需注意的更新：请逐条核对，勾选“我已核对”后再确认导入。")
+                % {"n": preview["risky"]},
+            )
+            return redirect(batch)
+        accepted = [
+            [c["sheet"], c["key"], sorted(c["risks"])]
+            for c in preview.get("updated", [])
+            if c.get("risks")
+        ]
     # Claim the batch so that a double click imports once.
     claimed = ImportBatch.objects.filter(pk=batch.pk, status=Status.CHECKED).update(
-        status=Status.IMPORTING, phase="queued", rows_done=0
+        status=Status.IMPORTING, phase="queued", rows_done=0, accepted_risks=accepted
     )
     if not claimed:
         messages.error(request, _("该批次不在待确认状态，不能导入。"))
@@ -191,6 +252,102 @@ def batch_errors(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch_for_user(request, pk)
     return _file_response(batch.file, batch.filename or "book.xlsx")
+
+
+# The change list ---------------------------------------------------------------------------
+
+ACTIONS = {"create": changes.CREATE, "update": changes.UPDATE}
+
+
+def _filtered(request: HttpRequest, items: list[dict]) -> tuple[list[dict], dict]:
+    """The change list narrowed by the page's filters: sheet, action, risky only, a word."""
+    sheet = request.GET.get("sheet", "")[:20]
+    action = ACTIONS.get(request.GET.get("action", ""), "")
+    risky = request.GET.get("risky") == "1"
+    q = request.GET.get("q", "").strip()[:50]
+    if sheet:
+        items = [c for c in items if c["sheet"] == sheet]
+    if action:
+        items = [c for c in items if c["action"] == action]
+    if risky:
+        items = [c for c in items if c.get("risks")]
+    if q:
+        items = [
+            c
+            for c in items
+            if q in c["key"]
+            or q in c.get("label", "")
+            or any(q in " ".join(f) for f in c.get("fields", []))
+        ]
+    return items, {"sheet": sheet, "action": request.GET.get("action", ""), "risky": risky, "q": q}
+
+
+@login_required
+@require_GET
+def batch_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every record the batch creates (or created) and updates, old → new: paged, filtered."""
+    batch = _get_batch_for_user(request, pk)
+    preview = _preview(batch)
+    every = changes.stored_items(preview)
+    items, filters = _filtered(request, _ordered(every))
+    page = page_of(request, items, size=CHANGES_PAGE)
+    _with_labels(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exchange_io/_changes_page.html" if is_htmx(request) else "exchange_io/changes.html",
+        {
+            "batch": batch,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "sheets": sorted((preview.get("sheets") or {}).items()),
+            "total": len(every),
+            "risky": preview.get("risky", 0),
+        },
+    )
+
+
+CHANGE_HEADERS = [
+    gettext_noop("工作表"),
+    gettext_noop("行"),
+    gettext_noop("操作"),
+    gettext_noop("记录"),
+    gettext_noop("名称"),
+    gettext_noop("字段"),
+    gettext_noop("原值"),
+    gettext_noop("新值"),
+    gettext_noop("需注意"),
+]
+
+
+@login_required
+@require_GET
+def batch_changes_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The change list as a workbook: one line per changed field, one per record created."""
+    batch = _get_batch_for_user(request, pk)
+    stored = changes.stored_items(_preview(batch))
+    items, _filters = _filtered(request, _ordered(stored))
+
+    def rows():
+        for c in items:
+            action = _("更新") if c["action"] == changes.UPDATE else _("新建")
+            notes = "；".join(c.get("notes", []))
+            head = [c["sheet"], c["row"], action, c["key"], c.get("label", "")]
+            fields = c.get("fields") or [["", "", ""]]
+            for name, old, new in fields:
+                yield [*head, name, old, new, notes]
+
+    from duikou.lib.xlsx import list_workbook
+
+    content = list_workbook(
+        _("变化清单"),
+        [_(h) for h in CHANGE_HEADERS],
+        rows(),
+        note=_("导入批次 #%(n)s（%(f)s）的变化清单。") % {"n": batch.pk, "f": batch.filename},
+    )
+    return xlsx_response(_("导入变化清单-%(n)s") % {"n": batch.pk}, content)
 
 
 # Templates -------------------------------------------------------------------------------

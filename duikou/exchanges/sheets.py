@@ -170,6 +170,7 @@ class EventsHandler(specs.SheetHandler):
                     ctx.fail(sheet, row, exc, default="title")
                     continue
                 ctx.created(event)
+                ctx.creates(sheet, row, str(event))
                 ctx.stamp_history(Event, event.pk)
                 existing[key] = event
                 summary.created += 1
@@ -196,7 +197,7 @@ class EventsHandler(specs.SheetHandler):
             except (ValidationError, PermissionDenied) as exc:
                 ctx.fail(sheet, row, exc, default="title")
                 continue
-            ctx.updated(event, before)
+            ctx.updated(event, before, sheet=sheet, row=row)
             summary.updated += 1
 
 

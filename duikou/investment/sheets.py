@@ -30,6 +30,7 @@ from duikou.exchange_io.specs import Column
 from duikou.investment import services
 from duikou.investment.models import Deal, DealStageChange, Enterprise, Policy, PromotionEvent
 from duikou.investment.vocab import (
+    PIPELINE,
     SIGNED_STAGES,
     DealStage,
     EnterpriseSize,
@@ -287,6 +288,7 @@ DEAL_COLUMNS = [
         required=True,
         choices=DealStage,
         example="签约",
+        forward=tuple(PIPELINE),
         meaning=gettext_lazy("线索、洽谈、签约、开工、资金到位、投产、终止"),
     ),
     Column(
@@ -390,6 +392,7 @@ class EnterprisesHandler(specs.SheetHandler):
                         _("新建单位“%(n)s”（系统中没有该单位）：支援方，企业。") % {"n": org.name},
                     )
                 ctx.created(enterprise)
+                ctx.creates(sheet, row, str(enterprise))
                 ctx.stamp_history(Enterprise, enterprise.pk)
                 existing[code] = enterprise
                 summary.created += 1
@@ -412,7 +415,7 @@ class EnterprisesHandler(specs.SheetHandler):
             except (ValidationError, PermissionDenied) as exc:
                 ctx.fail(sheet, row, exc, default="credit_code")
                 continue
-            ctx.updated(enterprise, before)
+            ctx.updated(enterprise, before, sheet=sheet, row=row)
             summary.updated += 1
 
 
@@ -514,6 +517,7 @@ class PoliciesHandler(specs.SheetHandler):
                     ctx.fail(sheet, row, exc, default="title")
                     continue
                 ctx.created(policy)
+                ctx.creates(sheet, row, str(policy))
                 ctx.stamp_history(Policy, policy.pk)
                 existing[key] = policy
                 summary.created += 1
@@ -535,7 +539,7 @@ class PoliciesHandler(specs.SheetHandler):
             except (ValidationError, PermissionDenied) as exc:
                 ctx.fail(sheet, row, exc, default="title")
                 continue
-            ctx.updated(policy, before)
+            ctx.updated(policy, before, sheet=sheet, row=row)
             summary.updated += 1
 
 
@@ -631,6 +635,7 @@ class DealsHandler(specs.SheetHandler):
                     ctx.fail(sheet, row, exc, default="name")
                     continue
                 ctx.created(deal)
+                ctx.creates(sheet, row, str(deal))
                 ctx.stamp_history(Deal, deal.pk)
                 existing[key] = deal
                 summary.created += 1
@@ -659,7 +664,7 @@ class DealsHandler(specs.SheetHandler):
             except (ValidationError, PermissionDenied) as exc:
                 ctx.fail(sheet, row, exc, default="stage")
                 continue
-            ctx.updated(deal, before)
+            ctx.updated(deal, before, sheet=sheet, row=row)
             summary.updated += 1
 
 
@@ -715,6 +720,7 @@ DEALS = specs.SheetSpec(
     exporter=export_deals,
     export_related=("enterprise__organisation", "county", "event"),
     description=gettext_lazy("招商项目：每行一个项目，以项目名称和企业识别。"),
+    place="county",
 )
 
 

@@ -420,6 +420,7 @@ class DemandsHandler(specs.SheetHandler):
             ctx.fail(sheet, row, exc, default="organisation")
             return
         ctx.created(demand)
+        ctx.creates(sheet, row, str(demand))
         ctx.stamp_history(Demand, demand.pk)
         sheet.summary.created += 1
 
@@ -450,7 +451,7 @@ class DemandsHandler(specs.SheetHandler):
         except (ValidationError, PermissionDenied) as exc:
             ctx.fail(sheet, row, exc, default="organisation")
             return
-        ctx.updated(saved, before)
+        ctx.updated(saved, before, sheet=sheet, row=row)
         sheet.summary.updated += 1
 
     def _closed(self, sheet, row, org, people, demand: Demand) -> None:
@@ -533,6 +534,7 @@ SPEC = specs.SheetSpec(
         "点单：海西医院、学校提出的专家服务需求，每行一条，以需求单位、所需专业、服务方式和"
         "最早开始识别；已安排的需求不能通过导入修改。"
     ),
+    place="organisation",
 )
 
 

@@ -28,7 +28,7 @@ from duikou.exchange_io import specs
 from duikou.exchange_io.engine import Context, chunked, elsewhere, to_json
 from duikou.exchange_io.reader import ParsedSheet, Row
 from duikou.exchange_io.specs import Column
-from duikou.lib.money import fen_to_yuan
+from duikou.lib.money import fen_to_yuan, yuan_to_wan
 from duikou.projects import scopes as projects_scopes
 from duikou.projects import services as project_services
 from duikou.projects.models import (
@@ -106,8 +106,11 @@ PROJECT_COLUMNS = [
         required=True,
         max_length=_max("code"),
         upper=True,
-        meaning=gettext_lazy("项目的唯一编号；再次导入同一编号即更新该项目"),
-        example="ZJHX-2023-015",
+        meaning=gettext_lazy(
+            "项目的唯一编号，如 ZJHX-2023-015；再次导入同一编号即更新该项目。"
+            "以“示例”开头的编号留给模板示例行，不能导入"
+        ),
+        example="示例-0001",
     ),
     Column(
         "项目名称",
@@ -183,6 +186,13 @@ PROJECT_COLUMNS = [
         choices=ProjectStatus,
         meaning=gettext_lazy("项目所处阶段：在建须填实际开工，完工、验收须填实际开工和实际完工"),
         example="在建",
+        forward=(
+            ProjectStatus.RESERVE,
+            ProjectStatus.APPROVED,
+            ProjectStatus.BUILDING,
+            ProjectStatus.COMPLETED,
+            ProjectStatus.ACCEPTED,
+        ),
     ),
     Column(
         "计划开工",
@@ -269,6 +279,7 @@ class ProjectsHandler(specs.SheetHandler):
                 continue
             to_create.append(project)
             shared_projects(ctx)[code] = project
+            ctx.creates(sheet, row, data.get("name") or "")
             summary.created += 1
         if to_create:
             project_services.project_create_many(
@@ -298,7 +309,7 @@ class ProjectsHandler(specs.SheetHandler):
             ctx.fail(sheet, row, exc, default="code")
             return
         shared_projects(ctx)[project.code] = saved
-        ctx.updated(saved, before)
+        ctx.updated(saved, before, sheet=sheet, row=row)
         sheet.summary.updated += 1
 
 
@@ -332,6 +343,7 @@ PROJECTS = specs.SheetSpec(
     exporter=export_projects,
     export_related=("county", "implementer", "pairing_city"),
     description=gettext_lazy("援建项目：每行一个项目，以项目编号识别。"),
+    place="county",
 )
 
 
@@ -346,7 +358,7 @@ FLOW_COLUMNS = [
         max_length=Project._meta.get_field("code").max_length,
         upper=True,
         meaning=gettext_lazy("已有项目的编号（数据库中或本工作簿“项目”表中）"),
-        example="ZJHX-2023-015",
+        example="示例-0001",
     ),
     Column(
         "日期",
@@ -407,6 +419,21 @@ class ProjectRef(NamedTuple):
 
 
 FLOW_DB_COLUMNS = ("project", "voucher", "id", "date", "type", "source", "amount", "note")
+
+
+def flow_label(type_: str, source: str, fen: int, labels: dict[str, str] | None = None) -> str:
+    """A flow as the preview names it: 下达 · 援助资金 · 600 万元 (`labels`: the choices'
+    labels, translated once per run rather than once per row)."""
+    labels = labels or flow_labels()
+    return f"{labels[type_]} · {labels[source]} · {fen_to_wan_text(fen)}"
+
+
+def flow_labels() -> dict[str, str]:
+    return {v: str(label) for v, label in [*FlowType.choices, *FundingSource.choices]}
+
+
+def fen_to_wan_text(fen: int) -> str:
+    return f"{yuan_to_wan(fen_to_yuan(fen))} 万元"
 
 
 class FlowsHandler(specs.SheetHandler):
@@ -480,6 +507,7 @@ class FlowsHandler(specs.SheetHandler):
         touched = self.touched
         created: list[tuple] = []
         positive = _("金额必须大于 0。")
+        labels = flow_labels()
         for row in good:
             v = row.values
             code = v["project_code"]
@@ -503,6 +531,7 @@ class FlowsHandler(specs.SheetHandler):
                     (pid, db_date, v["type"], v["source"], amount, v["voucher"], note or "")
                 )
                 touched.add((pid, v["source"]))
+                ctx.creates(sheet, row, flow_label(v["type"], v["source"], amount, labels))
                 continue
             _pk, old_date, old_type, old_source, old_fen, old_note = old
             key = date_keys.get(date)
@@ -552,7 +581,7 @@ class FlowsHandler(specs.SheetHandler):
         except (ValidationError, PermissionDenied) as exc:
             ctx.fail(sheet, row, exc, fields=MODEL_FIELDS, default="voucher")
             return False
-        ctx.updated(flow, {k: before[k] for k in data})
+        ctx.updated(flow, {k: before[k] for k in data}, sheet=sheet, row=row)
         sheet.summary.updated += 1
         return True
 
@@ -616,6 +645,7 @@ FLOWS = specs.SheetSpec(
     exporter=export_flows,
     export_related=("project",),
     description=gettext_lazy("资金流水：每行一笔下达、拨付或支出，以项目编号加凭证号识别。"),
+    place="project.county",
 )
 
 

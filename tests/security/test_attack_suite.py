@@ -97,6 +97,8 @@ TABLE: dict[str, Rule] = {
     "exchange_io:batch_status": R(("HD", "HW"), "import_batch"),
     "exchange_io:batch_errors": R(("HD", "HW"), "import_batch"),
     "exchange_io:batch_file": R(("HD", "HW"), "import_batch"),
+    "exchange_io:batch_changes": R(("HD", "HW"), "import_batch"),
+    "exchange_io:batch_changes_xlsx": R(("HD", "HW"), "import_batch"),
     "exchange_io:batch_confirm": W(("D", "W"), "import_batch"),
     "exchange_io:batch_undo": W(("HD", "HW"), "import_batch"),
     "exchange_io:batch_retry": W(("HD", "HW"), "import_batch"),

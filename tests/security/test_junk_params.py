@@ -80,6 +80,8 @@ PARAMS: dict[str, list[str]] = {
     "reports:iati_download": ["year"],
     "reports:screen": ["year"],
     "reports:screen_data": ["year"],
+    "exchange_io:batch_changes": ["sheet", "action", "risky", "q"],
+    "exchange_io:batch_changes_xlsx": ["sheet", "action", "risky", "q"],
 }
 
 STATS = {"requests": 0, "errors_500": 0}

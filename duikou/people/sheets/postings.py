@@ -370,6 +370,8 @@ class PersonalHandler(specs.SheetHandler):
                 continue
             new_people.append(staged[0])
             new_records.extend(staged[1])
+            for line in someone.lines:
+                ctx.creates(sheet, line.row, line.row.values.get("name") or "")
         if new_people:
             people_services.person_create_many(
                 actor=ctx.actor, persons=new_people, records=new_records, reason=ctx.reason
@@ -474,6 +476,7 @@ class PersonalHandler(specs.SheetHandler):
         merged = self.merge(someone, mine)
         person = existing
         person_updated = False
+        data_row = merged.source["name"]
         if existing is None or not same_person(existing, merged.values):
             before = person_before(existing, merged.values) if existing is not None else None
             try:
@@ -487,9 +490,8 @@ class PersonalHandler(specs.SheetHandler):
                 ctx.created(person)
                 ctx.stamp_history(Person, person.pk)
             elif outcome == "updated":
-                ctx.updated(person, before or {})
+                ctx.updated(person, before or {}, sheet=sheet, row=data_row)
                 person_updated = True
-        data_row = merged.source["name"]
         summary = sheet.summary
         for line in someone.ordered():
             record = mine.get(line.start)
@@ -513,10 +515,11 @@ class PersonalHandler(specs.SheetHandler):
                 continue
             if outcome == "created":
                 ctx.created(saved)
+                ctx.creates(sheet, line.row, line.row.values.get("name") or "")
                 ctx.stamp_history(self.model, saved.pk)
                 summary.created += 1
             elif outcome == "updated":
-                ctx.updated(saved, self.before(record, changed))
+                ctx.updated(saved, self.before(record, changed), sheet=sheet, row=line.row)
                 summary.updated += 1
             else:  # pragma: no cover - compared above
                 summary.unchanged += 1
@@ -733,4 +736,5 @@ SPEC = specs.SheetSpec(
     description=gettext_lazy(
         "援青人员派驻：每行一段派驻，以身份证号加开始日期识别；身份证号和联系电话加密保存。"
     ),
+    place="host_org",
 )

@@ -1,4 +1,8 @@
-"""`duikou import BOOK.xlsx [--dry-run] [--errors-out ERR.xlsx] [--user USERNAME]`.
+"""`duikou import BOOK.xlsx [--dry-run] [--changes [N]] [--errors-out ERR.xlsx] [--user USERNAME]`.
+
+BOOK may be an .xlsx, .xls or .ods workbook, or an exported CSV sheet. `--changes` prints the
+change list: every record created or updated (old → new), risky updates first, at most N
+lines (default 50) and the count of the rest.
 
 Exit status: 0 imported (or a clean dry run), 1 the workbook has errors (nothing written),
 2 bad usage (missing file, wrong arguments).
@@ -15,6 +19,8 @@ from duikou.core import files
 from duikou.exchange_io import engine, services
 from duikou.exchange_io.models import ImportBatch
 
+CHANGES_SHOWN = 50
+
 
 class Command(BaseCommand):
     help = (
@@ -23,7 +29,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("book", help="工作簿文件（.xlsx）")
+        parser.add_argument("book", help="工作簿文件（.xlsx、.xls、.ods 或导出的 CSV）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
         parser.add_argument(
             "--errors-out",
@@ -31,6 +37,15 @@ class Command(BaseCommand):
             help="有错误时，把标红并批注了错误单元格的工作簿副本写到此文件",
         )
         parser.add_argument("--user", metavar="USERNAME", help="记录在导入批次上的操作人用户名")
+        parser.add_argument(
+            "--changes",
+            metavar="N",
+            nargs="?",
+            type=int,
+            const=CHANGES_SHOWN,
+            help="列出将新建和更新的记录（更新列出原值 → 新值，需注意的在前），最多 N 条"
+            f"（默认 {CHANGES_SHOWN}）",
+        )
 
     def handle(self, *args, **options) -> None:
         book = Path(options["book"])
@@ -58,6 +73,8 @@ class Command(BaseCommand):
             report = batch.error_file
         self.stdout.write(_("工作簿：%(f)s") % {"f": book.name})
         self.stdout.write(result.text())
+        if options["changes"] is not None and result.ok:
+            self.stdout.write(result.changes.text(limit=max(options["changes"], 0)))
         if errors_out is not None and result.errors:
             if report:
                 with report.open("rb") as fh:
