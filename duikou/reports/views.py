@@ -35,7 +35,7 @@ def _projects_panel(data: dict, user) -> dict:
 #: where each role lands after signing in (`LOGIN_REDIRECT_URL`) and from the brand link
 HOME_BY_ROLE = {
     Role.AID_STAFF: "people:me",
-    Role.LIAISON: "orders:demand_list",
+    Role.LIAISON: "notices:todo",
     Role.COUNTY_TEAM: "reports:dashboard",
     Role.HEADQUARTERS: "reports:dashboard",
     Role.VIEWER: "reports:dashboard",
