@@ -336,7 +336,7 @@ class _Stub(BaseHTTPRequestHandler):
     received: list[tuple[str, dict]] = []
     status = 200
 
-    def do_POST(self):  # noqa: N802 - http.server's name
+    def do_POST(self):
         length = int(self.headers["Content-Length"])
         type(self).received.append((self.path, json.loads(self.rfile.read(length))))
         self.send_response(type(self).status)
@@ -491,7 +491,7 @@ def test_the_top_bar_loads_its_counts_lazily(reg, begun, client_for):
     services.notify(recipients=[reg.liaison], kind=Kind.VISIT_SCHEDULED, title="已安排")
     c = client_for(reg.liaison)
     page = c.get(reverse("orders:demand_list")).content.decode()
-    assert 'hx-get="%s"' % reverse("notices:topbar") in page and 'hx-trigger="load"' in page
+    assert f'hx-get="{reverse("notices:topbar")}"' in page and 'hx-trigger="load"' in page
     assert "bell-count" not in page  # the page itself pays no count
     fragment = c.get(reverse("notices:topbar")).content.decode()
     assert 'id="bell-count">1<' in fragment and 'id="todo-count">1<' in fragment
