@@ -104,11 +104,22 @@ def test_notify_tells_each_active_recipient_once_per_key(reg):
 def test_notify_refuses_an_unknown_kind_and_an_off_site_link(reg):
     with pytest.raises(ValueError):
         services.notify(recipients=[reg.hq], kind="gossip", title="x")
-    with pytest.raises(ValueError):
-        services.notify(
-            recipients=[reg.hq], kind=Kind.ALERT_RAISED, title="x", link="https://evil.example/"
-        )
+    for link in ("https://evil.example/", "//evil.example/", "/\\evil.example/", "orders/"):
+        with pytest.raises(ValueError):
+            services.notify(recipients=[reg.hq], kind=Kind.ALERT_RAISED, title="x", link=link)
     assert not Notification.objects.exists()
+
+
+def test_many_events_are_written_in_one_insert(reg, django_assert_max_num_queries):
+    events = [
+        services.Event(
+            recipients=[reg.liaison, reg.doctor], kind=Kind.VISIT_SCHEDULED, title=f"第 {i} 次"
+        )
+        for i in range(30)
+    ]
+    with django_assert_max_num_queries(3):  # savepoint, insert, release
+        rows = services.notify_many(events)
+    assert len(rows) == 60 and all(n.pk for n in rows)
 
 
 def test_mark_read_is_the_recipients_own(reg):
@@ -497,6 +508,16 @@ def test_the_top_bar_loads_its_counts_lazily(reg, begun, client_for):
     assert 'id="bell-count">1<' in fragment and 'id="todo-count">1<' in fragment
     empty = client_for(reg.viewer).get(reverse("notices:topbar")).content.decode()
     assert "bell-count" not in empty and "todo-count" not in empty
+
+
+@pytest.mark.parametrize("who", ["hq", "dulan_team", "liaison", "doctor", "viewer"])
+def test_the_top_bar_costs_a_bounded_number_of_queries(
+    reg, begun, client_for, who, django_assert_max_num_queries
+):
+    c = client_for(getattr(reg, who))
+    c.get(reverse("notices:topbar"))  # sessions and content types warmed
+    with django_assert_max_num_queries(20):
+        assert c.get(reverse("notices:topbar")).status_code == 200
 
 
 def test_signed_out_users_are_sent_to_sign_in(client):

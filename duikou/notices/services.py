@@ -8,6 +8,7 @@ transaction commits: a slow mail server or webhook never holds a request.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
@@ -34,7 +35,67 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@dataclass(frozen=True)
+class Event:
+    """One event to tell: its recipients and what they read (see `notify`)."""
+
+    recipients: Iterable[User]
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    source: models.Model | None = None
+    key: str = ""
+
+
+def _check(event: Event) -> None:
+    if event.kind not in Kind.values:
+        raise ValueError(f"unknown notification kind: {event.kind}")
+    link = event.link
+    if link and (not link.startswith("/") or link.startswith(("//", "/\\"))):
+        raise ValueError("a notification links to a page of the platform (a path)")
+
+
 @transaction.atomic
+def notify_many(events: Iterable[Event]) -> list[Notification]:
+    """Tell each event to its recipients, all in one insert (a confirmed plan's visits); with a
+    `key`, a recipient already told of that key is skipped."""
+    events = list(events)
+    for event in events:
+        _check(event)
+    keys = {e.key for e in events if e.key}
+    told: set[tuple[int, str]] = set()
+    if keys:
+        told = set(Notification.objects.filter(key__in=keys).values_list("recipient_id", "key"))
+    rows: list[Notification] = []
+    for event in events:
+        people = {u.pk: u for u in event.recipients if u is not None and u.is_active}
+        source = event.source
+        source_type = ContentType.objects.get_for_model(source) if source is not None else None
+        for user in people.values():
+            if event.key and (user.pk, event.key) in told:
+                continue
+            told.add((user.pk, event.key))
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=event.kind,
+                    title=_clip(event.title, TITLE_MAX),
+                    body=(event.body or "").strip(),
+                    link=event.link[:LINK_MAX],
+                    source_type=source_type,
+                    source_id=source.pk if source is not None else None,
+                    key=event.key[:100],
+                )
+            )
+    if not rows:
+        return []
+    rows = Notification.objects.bulk_create(rows)
+    # SQLite and PostgreSQL return the new keys from bulk_create.
+    transaction.on_commit(partial(_enqueue, [n.pk for n in rows]))
+    return rows
+
+
 def notify(
     *,
     recipients: Iterable[User],
@@ -45,41 +106,11 @@ def notify(
     source: models.Model | None = None,
     key: str = "",
 ) -> list[Notification]:
-    """Tell each recipient of an event; with `key`, a recipient already told of it is skipped."""
-    if kind not in Kind.values:
-        raise ValueError(f"unknown notification kind: {kind}")
-    if link and not link.startswith("/"):
-        raise ValueError("a notification links to a page of the platform (a path)")
-    people = {u.pk: u for u in recipients if u is not None and u.is_active}
-    if key and people:
-        told = set(
-            Notification.objects.filter(recipient_id__in=people, key=key).values_list(
-                "recipient_id", flat=True
-            )
-        )
-        people = {pk: u for pk, u in people.items() if pk not in told}
-    if not people:
-        return []
-    source_type = ContentType.objects.get_for_model(source) if source is not None else None
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                kind=kind,
-                title=_clip(title, TITLE_MAX),
-                body=(body or "").strip(),
-                link=link[:LINK_MAX],
-                source_type=source_type,
-                source_id=source.pk if source is not None else None,
-                key=key[:100],
-            )
-            for user in people.values()
-        ]
-    )
-    # SQLite and PostgreSQL return the new keys from bulk_create.
-    ids = [n.pk for n in rows]
-    transaction.on_commit(partial(_enqueue, ids))
-    return rows
+    """Tell each recipient of an event; with `key`, a recipient already told of it is skipped.
+
+    Written in the caller's transaction; e-mail and webhooks follow from a background task
+    enqueued when it commits."""
+    return notify_many([Event(recipients, kind, title, body, link, source, key)])
 
 
 def notifications_for(user: User) -> models.QuerySet[Notification]:

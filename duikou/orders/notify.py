@@ -53,25 +53,25 @@ def visits_scheduled(visits: Iterable[Visit], *, actor: User | None) -> int:
     orgs = {v.demand.organisation_id for v in visits}
     for user in User.objects.filter(is_active=True, role=Role.LIAISON, organisation_id__in=orgs):
         liaisons[user.organisation_id].append(user)
-    told = 0
-    for v in visits:
-        who = recipients.users(liaisons[v.demand.organisation_id], _expert_user(v), exclude=actor)
-        told += len(
-            services.notify(
-                recipients=who,
-                kind=Kind.VISIT_SCHEDULED,
-                title=_("专家服务已安排：%(expert)s 于 %(a)s 至 %(b)s 到%(org)s（%(skill)s）")
-                % _fmt(v),
-                body=_(
-                    "%(org)s 的“%(skill)s · %(kind)s”需求已安排 %(expert)s，"
-                    "共 %(days)s 天。服务开始后，请受援单位确认实际服务天数并评价。"
-                )
-                % _fmt(v),
-                link=_link(v),
-                source=v,
+    events = [
+        services.Event(
+            recipients=recipients.users(
+                liaisons[v.demand.organisation_id], _expert_user(v), exclude=actor
+            ),
+            kind=Kind.VISIT_SCHEDULED,
+            title=_("专家服务已安排：%(expert)s 于 %(a)s 至 %(b)s 到%(org)s（%(skill)s）")
+            % _fmt(v),
+            body=_(
+                "%(org)s 的“%(skill)s · %(kind)s”需求已安排 %(expert)s，"
+                "共 %(days)s 天。服务开始后，请受援单位确认实际服务天数并评价。"
             )
+            % _fmt(v),
+            link=_link(v),
+            source=v,
         )
-    return told
+        for v in visits
+    ]
+    return len(services.notify_many(events))
 
 
 def visit_cancelled(visit: Visit, *, actor: User | None, reason: str) -> int:

@@ -55,13 +55,13 @@ def alerts_sweep() -> int:
     """Tell the county team and headquarters of every alert not told before (daily)."""
     hq = list(recipients.headquarters())
     teams: dict[int, list[User]] = {}
-    told = 0
+    events = []
     for alert in compute_alerts(Project.objects.select_related("county")):
         p = alert.project
         if p.county_id not in teams:
             teams[p.county_id] = list(recipients.county_teams_of(p.county))
-        told += len(
-            services.notify(
+        events.append(
+            services.Event(
                 recipients=recipients.users(teams[p.county_id], hq),
                 kind=Kind.ALERT_RAISED,
                 title=_("新预警（%(label)s）：%(project)s") % {"label": alert.label, "project": p},
@@ -71,4 +71,4 @@ def alerts_sweep() -> int:
                 key=f"alert:{alert.kind}:{p.pk}",
             )
         )
-    return told
+    return len(services.notify_many(events))
