@@ -110,3 +110,16 @@ def test_a_liaison_lands_on_its_to_do_list_opens_the_new_visit_and_confirms_it(
         recipient=browser_reg.dulan_team, kind=Kind.DEMAND_SERVED
     ).exists()
     assert errors == []
+
+
+def test_the_to_do_list_and_the_bell_fit_a_phone(
+    phone_page, sign_in, live_server, begun_visit, artifacts
+):
+    sign_in(phone_page, "liaison")
+    phone_page.wait_for_selector("#bell-count")
+    fits = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    assert phone_page.evaluate(fits)
+    phone_page.screenshot(path=str(artifacts / "notices-todo-phone.png"), full_page=True)
+    with phone_page.expect_navigation():
+        phone_page.click("#bell")
+    assert phone_page.evaluate(fits)
