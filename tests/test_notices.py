@@ -391,6 +391,26 @@ def test_webhooks_post_each_notification_to_the_relay_and_wecom(reg, settings, s
     assert len(stub.received) == 2
 
 
+def test_what_leaves_the_platform_is_masked(reg, settings, stub_server):
+    url, stub = stub_server
+    settings.DUIKOU_WEBHOOK_URL = url + "/sms"
+    reg.liaison.email = "ma@dulan.example.cn"
+    reg.liaison.save()
+    (n,) = services.notify(
+        recipients=[reg.liaison],
+        kind=Kind.VISIT_CHANGED,
+        title="请回电 13812345678",
+        body="专家身份证 330402197805123176 有误",
+    )
+    delivery.deliver([n.pk])
+    ((_path, sent),) = stub.received
+    (message,) = mail.outbox
+    for text in (sent["title"] + sent["body"], message.subject + message.body):
+        assert "13812345678" not in text and "330402197805123176" not in text
+    n.refresh_from_db()
+    assert "13812345678" in n.title  # the bell, inside the platform, shows it as written
+
+
 def test_a_failing_webhook_is_logged_and_left(reg, settings, stub_server, caplog):
     url, stub = stub_server
     stub.status = 500

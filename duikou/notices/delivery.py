@@ -9,8 +9,9 @@ unless configured (docs/notices.md):
   recipient's username) for an SMS gateway or any relay;
 - DUIKOU_WECOM_WEBHOOK: a WeCom (企业微信) group robot URL; a text message per notification.
 
-A channel that fails is logged (without the message's content) and left: the bell still holds
-the notification, and the next notification tries again.
+What leaves the platform is masked: anything shaped like an ID number or a mobile number in a
+title or body (a reason typed by hand) goes out masked, as in the logs. A channel that fails is
+logged (without the message) and left: the bell still holds the notification.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from duikou.lib.masking import mask_text
 from duikou.notices.models import Notification
 
 log = logging.getLogger("duikou.notices")
@@ -35,9 +37,9 @@ def absolute(link: str) -> str:
 
 
 def _text(n: Notification) -> str:
-    lines = [n.title]
+    lines = [mask_text(n.title)]
     if n.body:
-        lines.append(n.body)
+        lines.append(mask_text(n.body))
     if n.link:
         lines.append(absolute(n.link))
     return "\n".join(lines)
@@ -49,7 +51,7 @@ def send_email(n: Notification) -> bool:
     prefix = getattr(settings, "EMAIL_SUBJECT_PREFIX", "")
     try:
         send_mail(
-            f"{prefix}{n.title}",
+            f"{prefix}{mask_text(n.title)}",
             _text(n),
             settings.DEFAULT_FROM_EMAIL,
             [n.recipient.email],
@@ -86,8 +88,8 @@ def send_webhooks(n: Notification) -> bool:
             url,
             {
                 "kind": n.kind,
-                "title": n.title,
-                "body": n.body,
+                "title": mask_text(n.title),
+                "body": mask_text(n.body),
                 "link": absolute(n.link),
                 "recipient": n.recipient.username,
                 "created_at": n.created_at.isoformat(),
