@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "duikou.accounts",
     "duikou.core",
+    "duikou.notices",
     "duikou.projects",
     "duikou.exchange_io",
     "duikou.people",
@@ -221,6 +222,22 @@ DUIKOU_IATI_ORG_NAME = env_str("DUIKOU_IATI_ORG_NAME", "浙江省援青指挥部
 DUIKOU_IATI_ORG_NAME_EN = env_str(
     "DUIKOU_IATI_ORG_NAME_EN", "Zhejiang Provincial Headquarters for Counterpart Aid to Qinghai"
 )
+
+# Notifications (docs/notices.md): the bell always; e-mail and webhooks only when configured,
+# sent by the background task. E-mail through Django's mail settings (console by default).
+EMAIL_BACKEND = env_str("DUIKOU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("DUIKOU_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("DUIKOU_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("DUIKOU_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DUIKOU_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DUIKOU_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DUIKOU_EMAIL_FROM", "duikou@localhost")
+EMAIL_SUBJECT_PREFIX = "[对口支援] "
+DUIKOU_NOTICE_EMAIL = env_bool("DUIKOU_NOTICE_EMAIL", True)  # to users with an address
+DUIKOU_SITE_URL = env_str("DUIKOU_SITE_URL", "")  # e.g. https://duikou.example.cn, for links
+DUIKOU_WEBHOOK_URL = env_str("DUIKOU_WEBHOOK_URL", "")  # JSON POST per notification (SMS relay)
+DUIKOU_WECOM_WEBHOOK = env_str("DUIKOU_WECOM_WEBHOOK", "")  # 企业微信 group robot URL
+DUIKOU_WEBHOOK_TIMEOUT = int(env_str("DUIKOU_WEBHOOK_TIMEOUT", "5"))
 
 # Operations: tasks, database faults, backups --------------------------------------------------
 # A background task (import, planning run) whose heartbeat is older than this has lost its

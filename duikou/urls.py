@@ -10,6 +10,7 @@ urlpatterns = [
     path("io/", include("duikou.exchange_io.urls")),
     path("", include("duikou.people.urls")),
     path("", include("duikou.orders.urls")),
+    path("", include("duikou.notices.urls")),
     path("investment/", include("duikou.investment.urls")),
     path("consumption/", include("duikou.consumption.urls")),
     path("exchanges/", include("duikou.exchanges.urls")),

@@ -152,6 +152,24 @@ def test_dulan_hospital_has_each_step_of_the_journey(demo):
     assert scopes.demands_for_user(liaison).filter(status=DemandStatus.OPEN).exists()
 
 
+def test_the_demo_leaves_the_bell_of_the_liaison_and_the_doctor_not_empty(demo):
+    from duikou.notices.models import Kind, Notification
+
+    liaison, doctor = User.objects.get(username="liaison"), User.objects.get(username="doctor")
+    told = Notification.objects.filter(recipient=liaison, kind=Kind.VISIT_SCHEDULED)
+    waiting = next(
+        v
+        for v in scopes.visits_for_user(liaison)
+        if scopes.can_confirm_delivery(liaison, v, today=TODAY)
+    )
+    assert told.count() == scopes.visits_for_user(liaison).filter(run=_run()).count()
+    assert told.filter(source_id=waiting.pk, read_at=None).exists()
+    assert Notification.objects.filter(recipient=doctor, kind=Kind.VISIT_SCHEDULED).exists()
+    assert Notification.objects.filter(recipient=doctor, kind=Kind.DEMAND_SERVED).exists()
+    # the confirming liaison is not told of its own confirmations
+    assert not Notification.objects.filter(recipient=liaison, kind=Kind.DEMAND_SERVED).exists()
+
+
 def test_li_jing_has_visits_some_delivered(demo):
     doctor = User.objects.get(username="doctor")
     visits = scopes.visits_for_user(doctor)

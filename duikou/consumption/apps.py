@@ -18,3 +18,9 @@ class ConsumptionConfig(AppConfig):
         from duikou.consumption import locking
 
         locking.register()
+
+        # Channels that did not report last month's sales on the 待办 page (duikou.notices).
+        from duikou.consumption import todo as consumption_todo
+        from duikou.notices import todo
+
+        todo.register("consumption", consumption_todo.provider)

@@ -25,6 +25,7 @@ from duikou.core.models import Organisation
 from duikou.demo.models import DemoDatabase
 from duikou.exchanges import demo as exchanges_demo
 from duikou.investment import demo as investment_demo
+from duikou.notices import sweeps as notices_sweeps
 from duikou.orders import demo as orders_demo
 from duikou.people import demo as people_demo
 from duikou.people.models import Person
@@ -92,6 +93,9 @@ def load_demo(stdout=None, *, force: bool = False) -> list[dict]:
         investment_demo.load_investment_demo(stdout=stdout)
         consumption_demo.load_consumption_demo(stdout=stdout)
         exchanges_demo.load_exchanges_demo(stdout=stdout)
+        # The daily checks that notify (new project alerts): the bell is not empty on day one;
+        # the confirmed plan's visits and the delivered ones notified as they were written.
+        notices_sweeps.run_all()
         if demo_database:
             marker = DemoDatabase.objects.first() or DemoDatabase()
             marker.save()

@@ -12,3 +12,9 @@ class ExchangeIOConfig(AppConfig):
         from duikou.exchange_io import services
 
         heartbeat.register_sweep("import_batches", services.batches_sweep)
+
+        # The uploader's checked batches on the 待办 page (duikou.notices).
+        from duikou.exchange_io import todo as io_todo
+        from duikou.notices import todo
+
+        todo.register("exchange_io", io_todo.provider)

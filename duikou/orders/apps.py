@@ -23,3 +23,9 @@ class OrdersConfig(AppConfig):
         from duikou.orders import locking
 
         locking.register()
+
+        # What waits for a liaison, an expert, headquarters on the 待办 page (duikou.notices).
+        from duikou.notices import todo
+        from duikou.orders import todo as orders_todo
+
+        todo.register("orders", orders_todo.provider)

@@ -24,7 +24,7 @@ from duikou.accounts.models import User
 from duikou.core import servicekit
 from duikou.core.models import Organisation
 from duikou.core.vocab import DEMAND_ORG_KINDS, Field, Side
-from duikou.orders import scopes, skills
+from duikou.orders import notify, scopes, skills
 from duikou.orders.models import Demand, DemandStatus, Visit, VisitStatus
 from duikou.people.models import Achievement, Person
 
@@ -450,6 +450,7 @@ def visit_confirm_delivery(
         demand.status = DemandStatus.DELIVERED
         demand.version += 1
         servicekit.save(demand, actor=actor, reason=_("专家服务已确认"))
+    notify.visit_delivered(current, actor=actor)
     return current
 
 
@@ -524,4 +525,5 @@ def visit_cancel(*, actor: User | None, visit: Visit, reason: str) -> Visit:
         demand.status = DemandStatus.OPEN
         demand.version += 1
         servicekit.save(demand, actor=actor, reason=_("专家服务已取消，重新待安排"))
+    notify.visit_cancelled(current, actor=actor, reason=reason)
     return current

@@ -20,3 +20,9 @@ class PeopleConfig(AppConfig):
         locks.spanning(Posting, "start_date", "end_date")
         locks.dated(TrainingPlacement, "start_date")
         locks.dated(Achievement, "date")
+
+        # Rotations without a successor on the 待办 page (duikou.notices).
+        from duikou.notices import todo
+        from duikou.people import todo as people_todo
+
+        todo.register("people", people_todo.provider)

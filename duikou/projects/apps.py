@@ -20,3 +20,12 @@ class ProjectsConfig(AppConfig):
         locks.yearly(Project, "year")
         locks.dated(MoneyFlow, "date")
         locks.dated(ProgressReport, "date")
+
+        # What waits for a county team or headquarters on the 待办 page; the daily sweep that
+        # tells them of new alerts (duikou.notices).
+        from duikou.notices import sweeps, todo
+        from duikou.projects import notify
+        from duikou.projects import todo as projects_todo
+
+        todo.register("projects", projects_todo.provider)
+        sweeps.register("project_alerts", notify.alerts_sweep)

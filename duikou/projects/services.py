@@ -26,7 +26,7 @@ from duikou.core.vocab import (
     ProjectStatus,
 )
 from duikou.lib.money import format_wan
-from duikou.projects import scopes
+from duikou.projects import notify, scopes
 from duikou.projects.models import (
     AnnualPlan,
     FlowEvidence,
@@ -282,6 +282,9 @@ def project_transition(
     )
     StatusTransition.objects.create(
         project=current, from_status=from_status, to_status=to_status, by=actor, comment=comment
+    )
+    notify.transition(
+        current, actor=actor, from_status=from_status, to_status=to_status, comment=comment
     )
     return current
 

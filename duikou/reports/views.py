@@ -85,7 +85,7 @@ DASHBOARD_SECTIONS = ("projects", "people", "orders", "deals", "sales", "exchang
 #: where each role lands after signing in (`LOGIN_REDIRECT_URL`) and from the brand link
 HOME_BY_ROLE = {
     Role.AID_STAFF: "people:me",
-    Role.LIAISON: "orders:demand_list",
+    Role.LIAISON: "notices:todo",
     Role.COUNTY_TEAM: "reports:dashboard",
     Role.HEADQUARTERS: "reports:dashboard",
     Role.VIEWER: "reports:dashboard",

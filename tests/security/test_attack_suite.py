@@ -234,6 +234,14 @@ TABLE: dict[str, Rule] = {
     # Figures
     "reports:dashboard": R(ALL),
     "reports:home": R(ALL),
+    # Notifications and to-dos: everyone has their own; a notification is its recipient's
+    # (都兰's is the liaison's, 乌兰's the 乌兰 county team's)
+    "notices:list": R(ALL),
+    "notices:todo": R(ALL),
+    "notices:topbar": R(ALL),
+    "notices:read_all": W(ALL),
+    "notices:open": W(("L", "W"), "notice"),
+    "notices:read": W(("L", "W"), "notice"),
     "reports:funds": R(ALL),
     "reports:order_stats": R(ALL),
     # The year-end summary and the workbook: programme-wide, read by headquarters and the

@@ -74,6 +74,7 @@ PARAMS: dict[str, list[str]] = {
     "orders:visit_export": _form(VisitFilterForm),
     "orders:run_preview": _form(RunForm),
     "orders:run_plan_json": ["which"],
+    "notices:list": ["show"],
     "reports:dashboard": ["year"],
     "reports:funds": ["year"],
     "reports:order_stats": ["year"],

@@ -55,6 +55,15 @@ def _import_batch(user) -> ImportBatch:
     return batch
 
 
+def _notice(user):
+    from duikou.notices import services as notices_services
+
+    (notification,) = notices_services.notify(
+        recipients=[user], kind="visit_changed", title="通知", link="/orders/visits/"
+    )
+    return notification
+
+
 def _exchanges(reg) -> dict:
     """An event in 都兰 and one in 乌兰 (each with a photo and a named participant), an
     off-site class from each county, an indicator with a value."""
@@ -190,6 +199,7 @@ class AttackWorld:
                 "exch_event": exch["dulan_event"].pk,
                 "exch_photo": exch["dulan_photo"].pk,
                 "offsite_class": exch["dulan_class"].pk,
+                "notice": _notice(reg.liaison).pk,
             },
             "wulan": {
                 **common,
@@ -210,5 +220,6 @@ class AttackWorld:
                 "exch_event": exch["wulan_event"].pk,
                 "exch_photo": exch["wulan_photo"].pk,
                 "offsite_class": exch["wulan_class"].pk,
+                "notice": _notice(reg.wulan_team).pk,
             },
         }

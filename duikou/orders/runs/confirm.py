@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from duikou.orders import planning_data
+from duikou.orders import notify, planning_data
 from duikou.orders.models import Demand, DemandStatus, PlanningRun, RunStatus, Visit, VisitStatus
 from duikou.orders.runs.common import EDITABLE, require_planner
 from duikou.people.models import Person
@@ -33,7 +33,10 @@ def run_confirm(*, actor, run: PlanningRun) -> list[Visit]:
     require_planner(actor)
     try:
         with transaction.atomic():
-            return _confirm(actor, run)
+            visits = _confirm(actor, run)
+            # The institutions and experts are told in the same transaction (duikou.notices).
+            notify.visits_scheduled(visits, actor=actor)
+            return visits
     except IntegrityError as exc:
         raise ValidationError(
             _("确认失败：方案中有需求已被其他排班安排（该需求已有安排的服务），未做任何更改。")
