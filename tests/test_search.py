@@ -229,4 +229,7 @@ def test_the_search_page_speaks_english(world, client_for):
     c = client_for(world.reg.hq)
     c.cookies["django_language"] = "en"
     body = c.get(reverse("core:search"), {"q": "诊疗"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Search" in body and "Projects" in body
+    assert "<h2>Search</h2>" in body and "Only the records you may see are listed." in body
+    hint = c.get(reverse("core:search"), {"q": "x"}).content.decode()
+    assert "Please type at least 2 characters." in hint
+    assert "You can search for: Organisations, Projects" in hint

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from duikou.core import search
@@ -22,7 +23,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "query": query,
             "too_short": len(query) < search.MIN_LENGTH,
             "groups": groups,
-            "kinds": search.kinds(),
+            "kinds_text": pgettext("list separator", "、").join(
+                str(k.label) for k in search.kinds()
+            ),
             "per_kind": search.PER_KIND,
             "min_length": search.MIN_LENGTH,
         },
