@@ -138,7 +138,7 @@ def test_the_project_person_and_dashboard_pages_print_cleanly(
         assert box is not None and box["width"] <= width + 1
 
 
-def test_the_print_header_is_hidden_on_screen(browser_reg, page, sign_in, live_server):
+def test_the_print_header_is_hidden_on_screen(browser_reg, page, sign_in, live_server, artifacts):
     sign_in(page, "viewer")
     page.goto(f"{live_server.url}/help/")
     assert page.locator("#print-header").is_hidden()
@@ -148,3 +148,8 @@ def test_the_print_header_is_hidden_on_screen(browser_reg, page, sign_in, live_s
         page.press("#topbar-search", "Enter")
     assert "/search/?q=" in page.url
     assert page.locator("#search-organisations").is_visible()
+    page.screenshot(path=artifacts / "screen-search.png", full_page=True)
+    page.click("#help-link")
+    assert page.url.endswith("/help/")
+    page.goto(f"{live_server.url}/help/import/")
+    page.screenshot(path=artifacts / "screen-help-import.png", full_page=True)
