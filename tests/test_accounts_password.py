@@ -49,7 +49,7 @@ def test_a_wrong_old_password_is_refused_in_chinese(reg, client_for):
     response = change(client, "not-my-password")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "旧密码不正确，请重新输入。" in body
+    assert "当前密码不正确，请重新输入。" in body
     assert "未保存" in body and 'aria-invalid="true"' in body
     reg.dulan_team.refresh_from_db()
     assert reg.dulan_team.check_password("pw-dulan")

@@ -20,7 +20,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
 
     error_messages = {
         **PasswordChangeForm.error_messages,
-        "password_incorrect": _("旧密码不正确，请重新输入。"),
+        "password_incorrect": _("当前密码不正确，请重新输入。"),
         "password_mismatch": _("两次输入的新密码不一致，请重新输入。"),
         "password_unchanged": _("新密码不能与当前密码相同。"),
     }
