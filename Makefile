@@ -81,7 +81,7 @@ test-browser: install
 
 messages: install
 	$(BIN)/duikou makemessages -l en --no-obsolete -i "*/migrations/*" -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"
-	$(BIN)/duikou compilemessages -l en -i .venv
+	$(BIN)/duikou compilemessages -l en -l zh_Hans -i .venv
 
 bench: install
 	$(BIN)/python bench/import_flows.py

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "django_tasks",
-    "django_tasks_db",
+    "duikou.core.tasks_app.TaskResultsConfig",  # django_tasks_db, named in Chinese
     "duikou.accounts",
     "duikou.core",
     "duikou.notices",

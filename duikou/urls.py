@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from duikou.core import views_site
+
 urlpatterns = [
+    path("favicon.ico", views_site.favicon, name="favicon"),
     path("", include("duikou.reports.urls")),
     # The only pages open without signing in (duikou.reports.views_public.public_view).
     path("public/", include("duikou.reports.urls_public")),

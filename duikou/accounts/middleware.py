@@ -25,6 +25,7 @@ from duikou.accounts.models import Role
 def _exempt(path: str) -> bool:
     static = "/" + settings.STATIC_URL.lstrip("/")
     return path.startswith(static) or path in {
+        "/favicon.ico",
         reverse("accounts:password_change"),
         reverse("accounts:logout"),
         reverse("accounts:login"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 
 from duikou.accounts import scopes, services
-from duikou.accounts.forms import TokenForm
+from duikou.accounts.forms import OwnPasswordChangeForm, TokenForm
 from duikou.accounts.models import SecurityEvent
 
 
@@ -27,6 +27,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Every user changes their own password here (and must, after hq set it)."""
 
     template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("reports:dashboard")
 
     def form_valid(self, form):

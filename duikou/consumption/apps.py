@@ -14,6 +14,11 @@ class ConsumptionConfig(AppConfig):
 
         sheets.register()
 
+        # Its kinds in the top bar's search (core.search), searched in the user's scope.
+        from duikou.consumption import finders
+
+        finders.register()
+
         # The records counted in a year's figures, locked once the year is published.
         from duikou.consumption import locking
 

@@ -13,6 +13,11 @@ class CoreConfig(AppConfig):
 
         sheets.register()
 
+        # Its kinds in the top bar's search (core.search), searched in the user's scope.
+        from duikou.core import finders
+
+        finders.register()
+
         # The records counted in a year's figures, locked once the year is published.
         from duikou.core import locks
         from duikou.core.models import Pairing

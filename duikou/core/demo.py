@@ -570,7 +570,7 @@ def _differs(instance: Any, data: dict[str, Any]) -> bool:
 
 
 def _clean_department_name(name: str) -> str:
-    # Reference names carry annotations: "重症医学科 (ICU)", "高原病科 (非名录, local)".
+    # Reference names carry glosses: "重症医学科 (ICU)", "感染性疾病科 (传染科)".
     return name.split(" (")[0].strip()
 
 

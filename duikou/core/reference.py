@@ -4,6 +4,7 @@ docs/contracts/domain-facts.md)."""
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -68,9 +69,26 @@ def city_county_pairs() -> list[tuple[str, str]]:
     return [(p["supporter"], p["aided"]) for p in facts()["pairings"] if p["supporter"] != "330000"]
 
 
+# An editor's note in a reference name, not part of the name users see: "高原病科 (非名录, local)"
+# (not in the national catalogue). Chinese or acronym glosses stay: "重症医学科 (ICU)".
+_EDITORS_NOTE = re.compile(r"\s*[(（][^()（）]*(?:非名录|\b[a-z]{3,}\b)[^()（）]*[)）]")
+
+
+def display_name(name: str) -> str:
+    """A reference name as users see it: without the editor's notes of the facts file."""
+    return _EDITORS_NOTE.sub("", name).strip()
+
+
+def _named(rows: list[dict]) -> list[dict]:
+    return [{**row, "name": display_name(row["name"])} for row in rows]
+
+
+@cache
 def hospital_departments() -> list[dict]:
-    return facts()["hospital_departments"]
+    """The hospital departments of the facts file, their names as users see them."""
+    return _named(facts()["hospital_departments"])
 
 
+@cache
 def school_subjects() -> list[dict]:
-    return facts()["school_subjects"]
+    return _named(facts()["school_subjects"])

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from duikou.core import views
+from duikou.core import views, views_help, views_search
 
 app_name = "core"
 
 urlpatterns = [
+    path("search/", views_search.search_page, name="search"),
+    path("help/", views_help.help_index, name="help"),
+    path("help/<slug:area>/", views_help.help_area, name="help_area"),
     path("orgs/", views.organisation_list, name="organisation_list"),
     path("orgs/export.xlsx", views.organisation_export, name="organisation_export"),
     path("orgs/new/", views.organisation_create, name="organisation_create"),

@@ -13,6 +13,11 @@ class InvestmentConfig(AppConfig):
 
         sheets.register()
 
+        # Its kinds in the top bar's search (core.search), searched in the user's scope.
+        from duikou.investment import finders
+
+        finders.register()
+
         # The records counted in a year's figures, locked once the year is published: deals in
         # their signing year (their stage at a year's end is read from the dated stage changes).
         from duikou.core import locks

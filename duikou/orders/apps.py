@@ -13,6 +13,11 @@ class OrdersConfig(AppConfig):
 
         sheets.register()
 
+        # Its kinds in the top bar's search (core.search), searched in the user's scope.
+        from duikou.orders import finders
+
+        finders.register()
+
         from duikou.core import heartbeat
         from duikou.orders import runs
 

@@ -13,6 +13,11 @@ class PeopleConfig(AppConfig):
 
         sheets.register()
 
+        # Its kinds in the top bar's search (core.search), searched in the user's scope.
+        from duikou.people import finders
+
+        finders.register()
+
         # The records counted in a year's figures, locked once the year is published.
         from duikou.core import locks
         from duikou.people.models import Achievement, Posting, TrainingPlacement

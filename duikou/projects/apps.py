@@ -13,6 +13,11 @@ class ProjectsConfig(AppConfig):
 
         sheets.register()
 
+        # Its kinds in the top bar's search (core.search), searched in the user's scope.
+        from duikou.projects import finders
+
+        finders.register()
+
         # The records counted in a year's figures, locked once the year is published.
         from duikou.core import locks
         from duikou.projects.models import MoneyFlow, ProgressReport, Project

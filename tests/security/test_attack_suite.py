@@ -65,7 +65,13 @@ def W(roles, kind=None, get=None) -> Rule:
 
 
 # Public (anonymous may use them): not part of the matrix, named so the table stays complete.
-PUBLIC = {"accounts:login", "accounts:login_token", "accounts:logout", "set_language"}
+PUBLIC = {
+    "accounts:login",
+    "accounts:login_token",
+    "accounts:logout",
+    "set_language",
+    "favicon",
+}
 # The public portal (reports.views_public, @public_view): tests/test_public_portal.py walks it
 # anonymously and holds every other URL behind the sign-in.
 PUBLIC |= {"public:home", "public:projects", "public:sales", "public:events", "public:iati"}
@@ -76,6 +82,10 @@ TABLE: dict[str, Rule] = {
     "accounts:two_factor": W("H"),
     "accounts:security": R("H"),
     "accounts:unlock": W("H"),
+    # The top bar: search (each kind in the user's scope, tests/test_search.py) and help
+    "core:search": R(ALL),
+    "core:help": R(ALL),
+    "core:help_area": R(ALL, "help_area"),
     # Registry
     "core:organisation_list": R(ALL),
     "core:organisation_export": R(ALL),

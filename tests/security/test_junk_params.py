@@ -45,6 +45,7 @@ def _form(form_class) -> list[str]:
 
 
 PARAMS: dict[str, list[str]] = {
+    "core:search": ["q"],
     "core:organisation_list": _form(OrganisationFilterForm),
     "core:organisation_export": _form(OrganisationFilterForm),
     "core:pairing_list": _form(PairingFilterForm),

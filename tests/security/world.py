@@ -172,6 +172,7 @@ class AttackWorld:
             "availability": availability.pk,
             "training": people.training.pk,
             "sheet": "项目",
+            "help_area": "projects",
             "fmt": "xlsx",
             "enterprise": invest.solar.pk,
             "policy": invest.pv.pk,
