@@ -15,6 +15,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0002_planningrun_heartbeat_at")]
+    dependencies = [("orders", "0003_plan_edit_details_by_name")]
 
     operations = [migrations.RunPython(forwards, backwards)]
