@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from duikou.api.v1 import api
+
 urlpatterns = [
     path("", include("duikou.reports.urls")),
     path("", include("duikou.core.urls")),
@@ -11,6 +13,8 @@ urlpatterns = [
     path("investment/", include("duikou.investment.urls")),
     path("consumption/", include("duikou.consumption.urls")),
     path("exchanges/", include("duikou.exchanges.urls")),
+    path("", include("duikou.api.urls")),
+    path("api/v1/", api.urls),
     path("accounts/", include("duikou.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
