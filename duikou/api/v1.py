@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from duikou.api import schemas
@@ -204,7 +204,7 @@ def flow_create(request: HttpRequest, pk: int, payload: schemas.FlowIn) -> Any:
     flow = projects_services.flow_record(
         actor=_user(request), project=project, **payload.model_dump()
     )
-    return 201, flow
+    return Status(201, flow)
 
 
 @projects.post(
@@ -217,7 +217,7 @@ def report_create(request: HttpRequest, pk: int, payload: schemas.ReportIn) -> A
     report = projects_services.progress_report_create(
         actor=_user(request), project=project, **payload.model_dump()
     )
-    return 201, report
+    return Status(201, report)
 
 
 # People --------------------------------------------------------------------------------------
@@ -411,7 +411,7 @@ def sale_write(request: HttpRequest, payload: schemas.SaleIn) -> Any:
         sold=data["sold"],
         ordered=data["ordered"],
     )
-    return (201 if created else 200), {"created": created, "sale": sale}
+    return Status(201 if created else 200, {"created": created, "sale": sale})
 
 
 def _no_such(field: str) -> str:
