@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from duikou.api import services
@@ -41,6 +41,6 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
             n += 1
         self.message_user(
             request,
-            ngettext("已吊销 %(n)d 个令牌。", "已吊销 %(n)d 个令牌。", n) % {"n": n},
+            gettext("已吊销 %(n)d 个令牌。") % {"n": n},
             messages.SUCCESS,
         )

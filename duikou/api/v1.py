@@ -415,9 +415,12 @@ def sale_write(request: HttpRequest, payload: schemas.SaleIn) -> Any:
 
 
 def _no_such(field: str) -> str:
-    return _("没有这个编号的%(what)s，或不在您可填报的范围内。") % {
-        "what": {"channel": _("渠道"), "product": _("产品"), "supplier": _("供应商")}[field]
+    messages = {
+        "channel": _("没有这个编号的渠道，或不在您可填报的范围内。"),
+        "product": _("没有这个编号的产品。"),
+        "supplier": _("没有这个编号的供应商，或不在您可填报的范围内。"),
     }
+    return messages[field]
 
 
 # Exchanges -----------------------------------------------------------------------------------
