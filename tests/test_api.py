@@ -43,6 +43,7 @@ LIST_SCOPES = {
     "/demands/": orders_scopes.demands_for_user,
     "/visits/": orders_scopes.visits_for_user,
     "/deals/": investment_scopes.deals_for_user,
+    "/promotion-events/": investment_scopes.events_for_user,
     "/sales/": consumption_scopes.sales_for_user,
     "/events/": exchanges_scopes.events_for_user,
 }
@@ -140,6 +141,7 @@ def test_each_list_returns_exactly_the_scoped_rows_of_its_page(world, reg, who):
 
 def test_the_scopes_differ_between_roles_so_the_comparison_means_something(world, reg):
     hq = {p: len(LIST_SCOPES[p](reg.hq)) for p in LIST_SCOPES}
+    assert LIST_SCOPES["/promotion-events/"](reg.liaison).count() == 0
     dulan = {p: len(LIST_SCOPES[p](reg.dulan_team)) for p in LIST_SCOPES}
     assert all(hq.values()), hq
     narrower = [p for p in LIST_SCOPES if dulan[p] < hq[p]]
@@ -159,6 +161,31 @@ def test_each_detail_answers_404_outside_the_scope(world, reg, who):
             assert r.status_code == (200 if visible else 404), (who, path, side)
             if visible:
                 assert r.json()["id"] == pk
+
+
+def test_lists_take_a_fixed_number_of_queries_whatever_the_page_size(world, reg):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api(token_for(reg.hq))
+    client.get(BASE + "/pairings/")  # the token's first use writes last_used_at
+    several = 0
+    for path in LIST_SCOPES:
+        counts = []
+        for limit in (1, 500):
+            with CaptureQueriesContext(connection) as ctx:
+                r = client.get(BASE + path, {"limit": limit})
+            assert r.status_code == 200
+            counts.append(len(ctx.captured_queries))
+        several += r.json()["count"] > 1
+        assert counts[0] == counts[1], (path, counts)
+    assert several >= len(LIST_SCOPES) - 1
+
+
+def test_responses_are_json_and_never_cached(world, reg):
+    r = api(token_for(reg.hq)).get(BASE + "/projects/")
+    assert r["Content-Type"].startswith("application/json")
+    assert r["Cache-Control"] == "no-store"
 
 
 def test_a_county_team_gets_nothing_of_the_other_county(world, reg):

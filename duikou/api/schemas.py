@@ -195,6 +195,15 @@ class Deal(Schema):
     signed_on: dt.date | None
 
 
+class PromotionEvent(Schema):
+    id: int
+    name: str
+    date: dt.date
+    place: str
+    organiser: str
+    attendance: int | None
+
+
 class Sale(Schema):
     id: int
     date: dt.date

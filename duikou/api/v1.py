@@ -348,6 +348,20 @@ def deal_list(
     return qs
 
 
+@investment.get("/promotion-events/", response={200: list[schemas.PromotionEvent], **REFUSALS})
+@paginate(LimitOffsetPagination)
+def promotion_event_list(
+    request: HttpRequest, q: str | None = Text, year: int | None = Year
+) -> QuerySet:
+    """Investment promotion events (招商推介活动): /investment/events/."""
+    qs = investment_scopes.events_for_user(_user(request)).order_by("-date", "pk")
+    if q and q.strip():
+        qs = qs.filter(Q(name__icontains=q.strip()) | Q(place__icontains=q.strip()))
+    if year:
+        qs = qs.filter(date__year=year)
+    return qs
+
+
 # Consumption ---------------------------------------------------------------------------------
 
 consumption = Router(tags=["consumption 消费帮扶"])
