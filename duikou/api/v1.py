@@ -280,14 +280,24 @@ def demand_list(
     status: str | None = Code,
     field: str | None = Code,
     kind: str | None = Code,
+    skill: str | None = Query(None, max_length=50),
+    org: int | None = Query(None, ge=1, le=2**63 - 1, description="单位 id"),
 ) -> QuerySet:
     """Demands (需求) the user reads: /orders/."""
-    qs = orders_scopes.demands_for_user(_user(request)).order_by("-posted_at", "pk")
+    qs = orders_scopes.demands_for_user(_user(request)).order_by("-posted_at", "-pk")
     if q and q.strip():
         t = q.strip()
         qs = qs.filter(
-            Q(title__icontains=t) | Q(skill__icontains=t) | Q(organisation__name__icontains=t)
+            Q(organisation__name__icontains=t)
+            | Q(organisation__short_name__icontains=t)
+            | Q(skill__icontains=t)
+            | Q(title__icontains=t)
+            | Q(note__icontains=t)
         )
+    if skill:
+        qs = qs.filter(skill=skill)
+    if org:
+        qs = qs.filter(organisation=org)
     if year:
         qs = qs.filter(posted_at__year=year)
     if county:
@@ -308,9 +318,12 @@ def visit_list(
     year: int | None = Year,
     county: str | None = County,
     status: str | None = Code,
+    org: int | None = Query(None, ge=1, le=2**63 - 1, description="单位 id"),
 ) -> QuerySet:
-    """Visits (上门服务) the user reads: /orders/visits/."""
-    qs = orders_scopes.visits_for_user(_user(request)).order_by("start_date", "pk")
+    """Visits (上门服务) the user reads: /orders/visits/. `year`: starting in that year."""
+    qs = orders_scopes.visits_for_user(_user(request)).order_by("-start_date", "-pk")
+    if org:
+        qs = qs.filter(demand__organisation=org)
     if year:
         qs = qs.filter(start_date__year=year)
     if county:
