@@ -387,3 +387,12 @@ if env_str("DUIKOU_PROXY_COUNT", ""):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 OTP_TOTP_ISSUER = "Duikou"
 LOGGING.setdefault("loggers", {})["duikou.security"] = {"level": "INFO"}
+
+
+# The JSON API (/api/v1/, duikou.api) -----------------------------------------------------------
+INSTALLED_APPS.insert(INSTALLED_APPS.index("duikou.reports") + 1, "duikou.api")
+# Requests per token (a signed-in session: per user) and period (s, m, h, d); past it 429 with
+# Retry-After. Counted in the default cache (per process; a shared cache in a multi-process setup).
+DUIKOU_API_RATE = env_str("DUIKOU_API_RATE", "600/h")
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from duikou.core import views_site
+from duikou.api.v1 import api
 
 urlpatterns = [
     path("favicon.ico", views_site.favicon, name="favicon"),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("investment/", include("duikou.investment.urls")),
     path("consumption/", include("duikou.consumption.urls")),
     path("exchanges/", include("duikou.exchanges.urls")),
+    path("", include("duikou.api.urls")),
+    path("api/v1/", api.urls),
     path("accounts/", include("duikou.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from duikou.api import services as api_services
 from duikou.consumption import services as consumption_services
 from duikou.exchange_io.models import ImportBatch
 from duikou.investment import services as invest_services
@@ -178,6 +179,8 @@ class AttackWorld:
             "policy": invest.pv.pk,
             "event": event.pk,
             "indicator": exch["indicator"].pk,
+            # headquarters' own token: only its owner revokes it on that page
+            "api_token": api_services.token_create(actor=reg.hq, name="attack suite")[0].pk,
         }
         self.people, self.projects = people, projects
         self.ids = {
