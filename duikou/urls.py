@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from duikou.core import views_site
 from duikou.api.v1 import api
+from duikou.core import views_site
 
 urlpatterns = [
     path("favicon.ico", views_site.favicon, name="favicon"),

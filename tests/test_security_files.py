@@ -84,7 +84,7 @@ NOT_SPREADSHEETS = {
     "exchanges:photo": "an exchange event's photo (scoped like progress photos, tested there)",
     "exchanges:photo_upload": "the form that uploads an event's photos, not a download",
     "reports:summary_download": "the year-end summary: Markdown, HTML, Word or PDF",
-    "reports:iati_download": "IATI XML of the projects (no user text as formulas: tests/test_iati.py)",
+    "reports:iati_download": "IATI XML of the projects (tests/test_iati.py)",
 }
 
 
