@@ -56,7 +56,7 @@ def test_a_demand_saved_under_the_old_spelling_is_renamed(reg):
         earliest_start="2026-01-05",
         latest_end="2026-02-05",
     )
-    migration = importlib.import_module("duikou.orders.migrations.0003_skill_without_editors_note")
+    migration = importlib.import_module("duikou.orders.migrations.0004_skill_without_editors_note")
     migration.forwards(apps, None)
     demand.refresh_from_db()
     assert demand.skill == "高原病科"

@@ -85,6 +85,7 @@ NOT_SPREADSHEETS = {
     "exchanges:photo_upload": "the form that uploads an event's photos, not a download",
     "reports:summary_download": "the year-end summary: Markdown, HTML, Word or PDF",
     "reports:iati_download": "IATI XML of the projects (tests/test_iati.py)",
+    "api-v1:openapi-json": "the API's OpenAPI schema (JSON, no records)",
 }
 
 
