@@ -126,3 +126,10 @@ def test_the_data_take_a_bounded_number_of_queries(reg, client_for, django_asser
     client = client_for(reg.hq)
     with django_assert_max_num_queries(110):
         client.get(reverse("reports:screen_data"), {"year": 2023})
+
+
+def test_the_dashboard_links_the_screen_and_the_portal_for_those_who_may_open_them(reg, client_for):
+    page = client_for(reg.hq).get("/", {"year": 2023}).content.decode()
+    assert 'href="/screen/?year=2023"' in page and 'href="/public/?year=2023"' in page
+    page = client_for(reg.dulan_team).get("/", {"year": 2023}).content.decode()
+    assert 'id="screen-link"' not in page
