@@ -79,6 +79,9 @@ def test_a_user_created_by_headquarters_must_change_the_password_first(reg):
     page = client.get(PAGE).content.decode()
     assert 'id="password-forced"' in page and "您的密码由管理员设置" in page
     assert 'id="password-logout"' in page
+    # The top bar fetches no to-do count meanwhile: the fragment would be the password page again,
+    # swapped into the top bar (a second password form on the page).
+    assert 'id="topbar-notices"' not in page
     # Static files and the icon are served meanwhile (a page's assets must not bounce).
     assert client.get("/favicon.ico").status_code == 302
     assert client.get("/favicon.ico").url.endswith("favicon.svg")
@@ -92,6 +95,7 @@ def test_a_user_created_by_headquarters_must_change_the_password_first(reg):
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password(NEW)
     assert client.get("/orders/").status_code == 200
+    assert 'id="topbar-notices"' in client.get("/orders/").content.decode()
 
 
 def test_a_password_reset_by_headquarters_is_forced_again(reg):

@@ -529,3 +529,11 @@ def test_paging_past_any_table_is_refused_not_a_server_error(world, reg):
     r = client.get(BASE + "/deals/", {"limit": 501})
     assert r.status_code == 422 and "limit" in r.content.decode()
     assert client.get(BASE + "/deals/", {"offset": 10**9}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/organisations/", "/projects/", "/deals/", "/demands/"])
+def test_a_nul_byte_in_a_text_parameter_is_refused_not_a_server_error(world, reg, path):
+    """PostgreSQL refuses a NUL in a query (the fuzz run's q='\\x00'): a 422 naming the field."""
+    r = api(token_for(reg.hq)).get(BASE + path, {"q": "都兰\x00"})
+    assert r.status_code == 422 and '"q"' in r.content.decode()
+    assert api(token_for(reg.hq)).get(BASE + path, {"q": "都兰"}).status_code == 200

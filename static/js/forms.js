@@ -6,6 +6,20 @@
 //   data-colour="#abc"              an element's background (chart legends)
 // Delegated from the document, so content htmx swaps in later behaves the same.
 (function () {
+  // A fragment request that the server sent to the sign-in or the forced password change (the
+  // session ended, a password to change) would swap a whole page into a corner of this one:
+  // go to that page instead.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var paths = (document.body.dataset.signinPaths || "").split(" ");
+    if (!xhr || !xhr.responseURL) return;
+    var to = new URL(xhr.responseURL);
+    if (paths.indexOf(to.pathname) >= 0) {
+      event.detail.shouldSwap = false;
+      if (window.location.pathname !== to.pathname) window.location.assign(to.href);
+    }
+  });
+
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.matches && el.matches("[data-autosubmit]") && el.form) {
