@@ -64,7 +64,7 @@ check-migrations: install
 test-sqlite: install
 	@echo "== the suite on SQLite"
 	@DUIKOU_DATA_DIR=$(TEST_DATA)/sqlite $(BIN)/duikou check >/dev/null
-	DUIKOU_DATA_DIR=$(TEST_DATA)/sqlite $(PYTEST) $(XDIST) -m "not browser"
+	DUIKOU_DATA_DIR=$(TEST_DATA)/sqlite $(PYTEST) $(XDIST) -m "not browser" --durations=12
 
 # The test sessions do not wait for the WAL flush (PGOPTIONS, per session): ~10% faster.
 test-pg: install
@@ -72,12 +72,12 @@ test-pg: install
 	@PG_URL=$(PG_URL) scripts/setup-test-env --run-if postgresql -- sh -c '\
 	  DUIKOU_DATA_DIR=$(TEST_DATA)/pg $(BIN)/duikou check >/dev/null && \
 	  DATABASE_URL=$(PG_URL) DUIKOU_DATA_DIR=$(TEST_DATA)/pg PGOPTIONS="-c synchronous_commit=off" \
-	  $(PYTEST) $(XDIST) -m "not browser"'
+	  $(PYTEST) $(XDIST) -m "not browser" --durations=12'
 
 test-browser: install
 	@echo "== the browser tests (Chromium)"
 	@scripts/setup-test-env --run-if chromium -- env DJANGO_ALLOW_ASYNC_UNSAFE=true \
-	  DUIKOU_DATA_DIR=$(TEST_DATA)/browser $(PYTEST) -m browser
+	  DUIKOU_DATA_DIR=$(TEST_DATA)/browser $(PYTEST) -m browser --durations=12
 
 messages: install
 	$(BIN)/duikou makemessages -l en --no-obsolete -i "*/migrations/*" -i ".venv/*" -i "var/*" -i "tests/*" -i "bench/*"

@@ -16,7 +16,12 @@ from duikou.api import services as api_services
 from tests.security.world import AttackWorld
 from tests.test_people_common import field_key  # noqa: F401 - fixture
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("field_key")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.sweep,
+    pytest.mark.usefixtures("field_key"),
+]
 
 BASE = "/api/v1"
 JUNK = st.sampled_from(
