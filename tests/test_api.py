@@ -537,3 +537,12 @@ def test_a_nul_byte_in_a_text_parameter_is_refused_not_a_server_error(world, reg
     r = api(token_for(reg.hq)).get(BASE + path, {"q": "都兰\x00"})
     assert r.status_code == 422 and '"q"' in r.content.decode()
     assert api(token_for(reg.hq)).get(BASE + path, {"q": "都兰"}).status_code == 200
+
+
+def test_a_password_reset_by_headquarters_stops_the_users_tokens_until_changed(world, reg):
+    token = token_for(reg.liaison)
+    assert api(token).get(BASE + "/demands/").status_code == 200
+    User.objects.filter(pk=reg.liaison.pk).update(must_change_password=True)
+    assert api(token).get(BASE + "/demands/").status_code == 401
+    User.objects.filter(pk=reg.liaison.pk).update(must_change_password=False)
+    assert api(token).get(BASE + "/demands/").status_code == 200

@@ -21,7 +21,9 @@ from duikou.api import services
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer dk_…`: the token's user, if the token is live and the user active."""
+    """`Authorization: Bearer dk_…`: the token's user, if the token is live and the user active
+    and not owing a password change (a password headquarters reset stops the user's tokens too,
+    until the user has chosen a new one, as it stops the pages)."""
 
     openapi_description = "API token created on /accounts/tokens/ (shown once)."
 
@@ -30,6 +32,8 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         api_token, user = found
+        if user.must_change_password:
+            return None
         request.user = user
         request.api_token = api_token  # type: ignore[attr-defined]
         return user
