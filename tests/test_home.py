@@ -316,3 +316,15 @@ def test_has_data(data, expected):
 def test_the_year_picker_keeps_the_chosen_year(client_for, reg, url):
     page = client_for(reg.hq).get(url, {"year": 2012}).content.decode()
     assert re.search(r'<option value="2012"\s+selected>', page)
+
+
+def test_the_registry_pages_sit_in_one_menu_group_and_the_admin_in_the_user_menu(client_for, reg):
+    html = client_for(reg.hq).get(reverse("core:pairing_overview")).content.decode()
+    group = html.split('id="nav-registry"')[1].split("</details>")[0]
+    for name in ("core:organisation_list", "core:pairing_list", "core:pairing_overview"):
+        assert f'href="{reverse(name)}"' in group
+    assert '<summary aria-current="page">' in group  # the group is marked where its page is
+    assert 'aria-current="page">结对总览' in group
+    menu = html.split('class="dropdown"')[-1]
+    assert ('id="admin-link"' in menu) == (reg.hq.is_staff and reg.hq.is_headquarters)
+    assert 'id="admin-link"' not in client_for(reg.viewer).get("/").content.decode()

@@ -60,6 +60,14 @@ def test_each_role_lands_where_its_work_is_on_the_demo(
         drawn(page, "chart-kind")
         drawn(page, "chart-division")
         no_horizontal_scroll(page)
+        if size == "1280":  # headquarters' whole menu keeps to one line (单位·结对 grouped)
+            tops = page.locator(".mainnav > li").evaluate_all(
+                "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+            )
+            assert max(tops) - min(tops) <= 8, tops
+            page.locator("#nav-registry summary").click()
+            expect(page.locator("#nav-registry a", has_text="结对总览")).to_be_visible()
+            page.locator("#nav-registry summary").click()  # closed again
         page.screenshot(path=artifacts / f"home-hq-{size}.png", full_page=True)
         page.goto(f"{live_server.url}/?year=2023")
         rows = page.locator("#worst-alerts li.alert-project")
