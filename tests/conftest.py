@@ -381,3 +381,17 @@ def pytest_runtest_teardown(item, nextitem):
     if _shared_demo is not None and (nextitem is None or _demo_module(nextitem) is None):
         _shared_demo.close()
     return result
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a process-local cache would carry one test's cached
+    counts (keyed by user id, which the next test reuses) into the next. A database cache is
+    rolled back with the test."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for alias in caches:
+        if isinstance(caches[alias], LocMemCache):
+            caches[alias].clear()
+    yield

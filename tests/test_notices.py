@@ -551,3 +551,35 @@ def test_the_visit_status_is_untouched_by_reading(reg, begun, client_for):
     client_for(reg.liaison).get(reverse("notices:todo"))
     begun.refresh_from_db()
     assert begun.status == VisitStatus.SCHEDULED
+
+
+def test_the_top_bar_count_is_cached_a_minute_and_the_todo_page_refreshes_it(
+    reg, begun, client_for, django_assert_max_num_queries
+):
+    from duikou.notices import todo
+
+    c = client_for(reg.liaison)
+    first = c.get(reverse("notices:topbar")).content.decode()
+    assert 'id="todo-count">1<' in first
+    with django_assert_max_num_queries(4):  # session, user, unread count: no to-do provider runs
+        again = c.get(reverse("notices:topbar")).content.decode()
+    assert 'id="todo-count">1<' in again
+    todo.remember_total(reg.liaison, 7)  # stands for a count that has since changed
+    assert 'id="todo-count">7<' in c.get(reverse("notices:topbar")).content.decode()
+    c.get(reverse("notices:todo"))  # the 待办 page counts afresh and the top bar follows it
+    assert 'id="todo-count">1<' in c.get(reverse("notices:topbar")).content.decode()
+    todo.forget_total(reg.liaison)
+    assert todo.cached_total(reg.liaison) == 1
+
+
+def test_a_notice_makes_the_top_bar_count_the_recipients_todos_afresh(
+    reg, begun, django_capture_on_commit_callbacks
+):
+    from duikou.notices import todo
+
+    todo.remember_total(reg.liaison, 7)
+    todo.remember_total(reg.viewer, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(recipients=[reg.liaison], kind=Kind.VISIT_SCHEDULED, title="已安排")
+    assert todo.cached_total(reg.liaison) == 1  # forgotten when the notice committed
+    assert todo.cached_total(reg.viewer) == 3  # nobody else's count is touched

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from duikou.accounts.models import User
+from duikou.notices import todo
 from duikou.notices.models import Kind, Notification
 
 TITLE_MAX = 200
@@ -93,6 +94,9 @@ def notify_many(events: Iterable[Event]) -> list[Notification]:
     rows = Notification.objects.bulk_create(rows)
     # SQLite and PostgreSQL return the new keys from bulk_create.
     transaction.on_commit(partial(_enqueue, [n.pk for n in rows]))
+    # What a user is told of usually changes their to-dos too: count theirs afresh.
+    for user_pk in {n.recipient_id for n in rows}:
+        transaction.on_commit(partial(todo.forget_total, user_pk))
     return rows
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+
 from duikou.accounts.models import User
 
 
@@ -66,3 +68,35 @@ def collect(user: User) -> list[Todo]:
 
 def total(items: list[Todo]) -> int:
     return sum(t.count for t in items)
+
+
+#: how long the top bar's count may lag behind the records (s); the 待办 page is always fresh
+TOTAL_TTL = 60
+
+
+def _total_key(user: User | int) -> str:
+    return f"duikou:todo-total:{user if isinstance(user, int) else user.pk}"
+
+
+def cached_total(user: User) -> int:
+    """The top bar's count: the total of `collect`, kept in the shared cache for TOTAL_TTL.
+
+    Every page fetches the count after it loads, and counting runs every provider (a dozen
+    queries); a user's count is computed at most once a minute, and at once after the 待办
+    page (which computes it anyway) or `forget_total`.
+    """
+    key = _total_key(user)
+    value = cache.get(key)
+    if value is None:
+        value = total(collect(user))
+        cache.set(key, value, TOTAL_TTL)
+    return int(value)
+
+
+def remember_total(user: User, value: int) -> None:
+    cache.set(_total_key(user), value, TOTAL_TTL)
+
+
+def forget_total(user: User | int) -> None:
+    """Count the user's (or user id's) to-dos afresh at the next top bar."""
+    cache.delete(_total_key(user))

@@ -77,6 +77,7 @@ def todo_list(request: HttpRequest) -> HttpResponse:
     for item in items:
         groups.setdefault(item.group, []).append(item)
     recent = services.notifications_for(request.user).filter(read_at=None)[:5]
+    todo.remember_total(request.user, todo.total(items))  # the top bar agrees with this page
     return render(
         request,
         "notices/todo.html",
@@ -87,12 +88,16 @@ def todo_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def topbar(request: HttpRequest) -> HttpResponse:
-    """The top bar's to-do count and bell, loaded after the page (hx-trigger="load")."""
+    """The top bar's to-do count and bell, fetched after the page loads (static/js/notices.js).
+
+    The count comes from the shared cache (at most a minute old; see `todo.cached_total`); the
+    unread count is one query and always fresh.
+    """
     return render(
         request,
         "notices/_topbar.html",
         {
-            "todo_total": todo.total(todo.collect(request.user)),
+            "todo_total": todo.cached_total(request.user),
             "unread": services.unread_count(request.user),
         },
     )
