@@ -396,3 +396,7 @@ INSTALLED_APPS.insert(INSTALLED_APPS.index("duikou.reports") + 1, "duikou.api")
 DUIKOU_API_RATE = env_str("DUIKOU_API_RATE", "600/h")
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+
+
+# The public portal's aggregates are cached (shared cache) this many seconds; 0: not cached.
+DUIKOU_PUBLIC_CACHE_SECONDS = int(env_str("DUIKOU_PUBLIC_CACHE_SECONDS", "300"))

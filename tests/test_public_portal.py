@@ -295,7 +295,9 @@ def test_the_portal_refuses_writes_and_junk(reg, client):
 
 
 @pytest.mark.django_db
-def test_the_iati_file_holds_the_published_projects_only(reg, client):
+def test_the_iati_file_holds_the_published_projects_only(
+    reg, client, django_capture_on_commit_callbacks
+):
     """The portal's IATI file: the year's published projects; unpublished ones never; a year
     with none published offers no file (the link is left out, the URL answers 404)."""
     make(reg, "DL-OPEN", status="立项")
@@ -310,9 +312,10 @@ def test_the_iati_file_holds_the_published_projects_only(reg, client):
     assert "WL-SECRET" not in body and "乌兰县未公开在建项目" not in body
     assert "DL-RESERVE" not in body
     assert 'id="iati-link"' in client.get(reverse("public:home"), {"year": 2023}).content.decode()
-    project_services.project_update(
-        actor=reg.hq, project=Project.objects.get(code="DL-OPEN"), is_public=False
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # withdrawn: the portal's cache too
+        project_services.project_update(
+            actor=reg.hq, project=Project.objects.get(code="DL-OPEN"), is_public=False
+        )
     assert client.get(reverse("public:iati", args=[2023])).status_code == 404
     page = client.get(reverse("public:home"), {"year": 2023}).content.decode()
     assert 'id="iati-link"' not in page
@@ -347,3 +350,26 @@ def test_the_checker_catches_what_it_looks_for():
         alerts=[],
         notes=[],
     )
+
+
+@pytest.mark.django_db
+def test_the_portal_caches_its_aggregates_until_a_project_is_withdrawn(
+    reg, client, settings, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    settings.DUIKOU_PUBLIC_CACHE_SECONDS = 300
+    make(reg, "DL-OPEN", status="立项")
+    url = reverse("public:projects") + "?year=2023"
+    assert "DL-OPEN" in client.get(url).content.decode()
+    assert "数据每 5 分钟更新一次" in client.get(reverse("public:home")).content.decode()
+    with django_assert_max_num_queries(2):  # the aggregates come from the cache
+        client.get(url)
+    make(reg, "DL-LATER", status="立项")  # a new figure may wait for the cache's minutes …
+    assert "DL-LATER" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # … a withdrawn project never does
+        project_services.project_update(
+            actor=reg.hq, project=Project.objects.get(code="DL-OPEN"), is_public=False
+        )
+    page = client.get(url).content.decode()
+    assert "DL-OPEN" not in page and "DL-LATER" in page
+    settings.DUIKOU_PUBLIC_CACHE_SECONDS = 0
+    assert "数据每" not in client.get(reverse("public:home")).content.decode()

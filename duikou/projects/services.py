@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from duikou.accounts.models import User
-from duikou.core import bulk, servicekit, uploads
+from duikou.core import bulk, publicity, servicekit, uploads
 from duikou.core.history import history_entries
 from duikou.core.vocab import (
     HEADQUARTERS_TRANSITIONS,
@@ -211,6 +211,7 @@ def project_update(
     if is_public is not None and is_public != current.is_public:
         current.is_public = is_public
         changed.append("is_public")
+        publicity.public_changed()
     if not changed:
         return current
     if actor is not None and "county" in changed:
@@ -274,6 +275,7 @@ def project_transition(
         # Out of the reserve into the plan: published by default (公开), headquarters may
         # take it off the portal again.
         current.is_public = True
+        publicity.public_changed()
     current.version += 1
     servicekit.save(
         current,

@@ -17,12 +17,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from functools import wraps
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from duikou.core import publicity
 from duikou.core.models import Division
 from duikou.core.vocab import DivisionLevel, ProjectCategory, ProjectStatus
 from duikou.reports import figures, iati
@@ -43,6 +46,25 @@ def public_view(view: Callable) -> Callable:
 
     wrapper.public = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _cached(name: str, build: Callable[[], object], *parts: object):
+    """What `build` returns, kept in the shared cache for DUIKOU_PUBLIC_CACHE_SECONDS.
+
+    The portal is open to anyone and shows aggregates over whole ledgers (on a large
+    programme, seconds of work): one visitor a few minutes builds them, the rest read them.
+    The pages say how fresh they are. A project published or withdrawn starts a new
+    generation of keys (`duikou.core.publicity`) at once. 0 turns the cache off.
+    """
+    ttl = settings.DUIKOU_PUBLIC_CACHE_SECONDS
+    if ttl <= 0:
+        return build()
+    key = "duikou:public:" + ":".join(str(p) for p in (publicity.generation(), name, *parts))
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, ttl)
+    return value
 
 
 def _years() -> list[int]:
@@ -66,14 +88,28 @@ def _wan(yuan: str | Decimal | None) -> str:
 
 
 def _context(request: HttpRequest, year: int, **extra) -> dict:
-    iati_file = iati.projects_of(year, public=True).exists()
-    return {"year": year, "years": _years(), "iati": iati_file, **extra}
+    iati_file = _cached("iati", lambda: iati.projects_of(year, public=True).exists(), year)
+    return {
+        "year": year,
+        "years": _years(),
+        "iati": iati_file,
+        "fresh_minutes": -(-settings.DUIKOU_PUBLIC_CACHE_SECONDS // 60),  # 0: not cached
+        **extra,
+    }
 
 
 @public_view
 def home(request: HttpRequest) -> HttpResponse:
     """The programme in figures for a year, and the 十四五 years side by side."""
     year = _year(request)
+    return render(
+        request,
+        "public/home.html",
+        _context(request, year, **_cached("home", lambda: _home(year), year)),
+    )
+
+
+def _home(year: int) -> dict:
     data = figures.compute(year, public=True)
     p = data["projects"]
     categories = [
@@ -96,22 +132,16 @@ def home(request: HttpRequest) -> HttpResponse:
                 "events": figures.events(y)["count"],
             }
         )
-    return render(
-        request,
-        "public/home.html",
-        _context(
-            request,
-            year,
-            figures=data,
-            aid=_wan(p["aid"]),
-            flows={k: _wan(v) for k, v in data["flows"].items()},
-            sold=_wan(data["sales"]["sold"]),
-            signed=_wan(data["deals"]["signed"]),
-            categories=categories,
-            counties=counties,
-            trend=trend,
-        ),
-    )
+    return {
+        "figures": data,
+        "aid": _wan(p["aid"]),
+        "flows": {k: _wan(v) for k, v in data["flows"].items()},
+        "sold": _wan(data["sales"]["sold"]),
+        "signed": _wan(data["deals"]["signed"]),
+        "categories": categories,
+        "counties": counties,
+        "trend": trend,
+    }
 
 
 @public_view
@@ -128,7 +158,12 @@ def projects(request: HttpRequest) -> HttpResponse:
     county = request.GET.get("county", "")
     if county not in names:
         county = ""
-    rows = figures.project_rows(year, category=category or None, public=True)
+    rows = _cached(
+        "projects",
+        lambda: figures.project_rows(year, category=category or None, public=True),
+        year,
+        category,
+    )
     if county:
         rows = [r for r in rows if r["county"] == county]
     total = sum((Decimal(r["aid"]) for r in rows), Decimal(0))
@@ -159,32 +194,42 @@ def projects(request: HttpRequest) -> HttpResponse:
 def sales(request: HttpRequest) -> HttpResponse:
     """Consumption-aid sales of the year: totals, by channel kind, product and city, target."""
     year = _year(request)
-    s = figures.sales(year)
     return render(
         request,
         "public/sales.html",
-        _context(
-            request,
-            year,
-            sold=_wan(s["sold"]),
-            ordered=_wan(s["ordered"]),
-            target=_wan(s["target"]) if "target" in s else None,
-            target_rate=s.get("target_rate"),
-            by_kind=[(k, _wan(v)) for k, v in s["by_channel_kind"].items()],
-            by_product=[(k, _wan(v)) for k, v in list(s["by_product"].items())[:15]],
-            by_city=[(k, _wan(v)) for k, v in s["by_city"].items()],
-            outlets=figures.outlets(year),
-        ),
+        _context(request, year, **_cached("sales", lambda: _sales(year), year)),
     )
+
+
+def _sales(year: int) -> dict:
+    s = figures.sales(year)
+    return {
+        "sold": _wan(s["sold"]),
+        "ordered": _wan(s["ordered"]),
+        "target": _wan(s["target"]) if "target" in s else None,
+        "target_rate": s.get("target_rate"),
+        "by_kind": [(k, _wan(v)) for k, v in s["by_channel_kind"].items()],
+        "by_product": [(k, _wan(v)) for k, v in list(s["by_product"].items())[:15]],
+        "by_city": [(k, _wan(v)) for k, v in s["by_city"].items()],
+        "outlets": figures.outlets(year),
+    }
 
 
 @public_view
 def events(request: HttpRequest) -> HttpResponse:
     """Exchange events starting in the year: what, when, where, who organised, how many took
     part (counts by side). Named participants, notes and photos stay inside."""
+    year = _year(request)
+    return render(
+        request,
+        "public/events.html",
+        _context(request, year, **_cached("events", lambda: _events(year), year)),
+    )
+
+
+def _events(year: int) -> dict:
     from duikou.exchanges.models import Event
 
-    year = _year(request)
     rows = []
     for e in (
         Event.objects.filter(start_date__year=year)
@@ -206,17 +251,11 @@ def events(request: HttpRequest) -> HttpResponse:
                 "zhejiang": e.zhejiang_count,
             }
         )
-    return render(
-        request,
-        "public/events.html",
-        _context(
-            request,
-            year,
-            summary=figures.events(year),
-            classes=figures.offsite_classes(year),
-            rows=rows,
-        ),
-    )
+    return {
+        "summary": figures.events(year),
+        "classes": figures.offsite_classes(year),
+        "rows": rows,
+    }
 
 
 # The IATI activity file of a year: the published projects only (iati.build(public=True)).
