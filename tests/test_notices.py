@@ -583,3 +583,37 @@ def test_a_notice_makes_the_top_bar_count_the_recipients_todos_afresh(
         services.notify(recipients=[reg.liaison], kind=Kind.VISIT_SCHEDULED, title="已安排")
     assert todo.cached_total(reg.liaison) == 1  # forgotten when the notice committed
     assert todo.cached_total(reg.viewer) == 3  # nobody else's count is touched
+
+
+def test_a_failed_channel_is_tried_again_later_then_left_to_the_bell(
+    reg, settings, stub_server, caplog
+):
+    from django_tasks.backends.dummy import DummyBackend
+
+    from duikou.notices import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    url, stub = stub_server
+    stub.status = 500
+    settings.DUIKOU_WEBHOOK_URL = url + "/sms"
+    (n,) = services.notify(recipients=[reg.liaison], kind=Kind.VISIT_CHANGED, title="秘密标题")
+    backend = tasks.deliver.get_backend()
+    assert isinstance(backend, DummyBackend)
+    backend.clear()
+    tasks.deliver.call([n.pk])  # the first try fails: a second is queued, a minute on
+    (retry,) = backend.results
+    assert retry.args == [[n.pk], 2]
+    assert retry.task.run_after is not None and retry.task.run_after > timezone.now()
+    stub.status = 200
+    backend.clear()
+    tasks.deliver.call([n.pk], 2)  # the retry gets through: nothing more is queued
+    assert backend.results == []
+    n.refresh_from_db()
+    assert n.pushed_at is not None
+    # A channel that keeps failing is tried len(RETRY_AFTER) more times, then left.
+    stub.status = 500
+    (m,) = services.notify(recipients=[reg.liaison], kind=Kind.VISIT_CHANGED, title="秘密标题")
+    backend.clear()
+    tasks.deliver.call([m.pk], len(tasks.RETRY_AFTER) + 1)
+    assert backend.results == [] and "undelivered after" in caplog.text
+    assert "秘密标题" not in caplog.text

@@ -11,7 +11,8 @@ unless configured (docs/notices.md):
 
 What leaves the platform is masked: anything shaped like an ID number or a mobile number in a
 title or body (a reason typed by hand) goes out masked, as in the logs. A channel that fails is
-logged (without the message) and left: the bell still holds the notification.
+logged (without the message); the task tries it again later (`undelivered`, `tasks.deliver`:
+after 1, 5 and 30 minutes), and after that leaves it: the bell still holds the notification.
 """
 
 from __future__ import annotations
@@ -119,3 +120,19 @@ def deliver(ids: list[int]) -> dict[str, int]:
             Notification.objects.filter(pk=n.pk).update(pushed_at=now)
             counts["webhook"] += 1
     return counts
+
+
+def undelivered(ids: list[int]) -> list[int]:
+    """Of these notifications, those a configured channel has not carried yet: e-mail on and
+    the recipient has an address but it was not sent, or a webhook set but not pushed."""
+    email_on = bool(getattr(settings, "DUIKOU_NOTICE_EMAIL", False))
+    hooks_on = bool(
+        getattr(settings, "DUIKOU_WEBHOOK_URL", "") or getattr(settings, "DUIKOU_WECOM_WEBHOOK", "")
+    )
+    left = []
+    for pk, email, emailed, pushed in Notification.objects.filter(pk__in=ids).values_list(
+        "pk", "recipient__email", "emailed_at", "pushed_at"
+    ):
+        if (email_on and email and emailed is None) or (hooks_on and pushed is None):
+            left.append(pk)
+    return sorted(left)
