@@ -352,8 +352,9 @@ def database_size() -> int | None:
             cursor.execute("SELECT pg_database_size(current_database())")
             return int(cursor.fetchone()[0])
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:  # the write-ahead log into the file first
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not connection.in_atomic_block:  # the write-ahead log into the file first
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         name = Path(str(connection.settings_dict["NAME"]))
         files = [name, name.with_name(name.name + "-wal")]
         sizes = [f.stat().st_size for f in files if f.exists()]
