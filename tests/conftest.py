@@ -134,27 +134,20 @@ def ensure_divisions() -> None:
 
 # The test databases ------------------------------------------------------------------------
 #
-# On SQLite the test database is built from the models (TEST MIGRATE off: Django's syncdb),
-# not by running the ~80 migrations, whose state rendering costs each xdist worker ~25 s of
-# CPU. The migrations still run: on PostgreSQL, the database of production, every suite's
-# test database is migrated; on SQLite test_platform's `duikou migrate` runs them into a fresh
-# data dir; `make check-migrations` holds the models and the migrations together. The
-# reference data the migrations load (the divisions, core.0002) is loaded once per session,
-# below, and again after each transactional test, whose flush empties every table.
-
-
-def _on_sqlite() -> bool:
-    from django.conf import settings
-
-    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+# The test databases are built from the models (TEST MIGRATE off: Django's syncdb), not by
+# running the ~80 migrations, whose state rendering costs each xdist worker ~25 s of CPU. The
+# migrations still run, once per suite, into an empty database of their own: on PostgreSQL in
+# tests/test_migrations_postgresql.py, on SQLite in test_platform's `duikou migrate`; and
+# `make check-migrations` holds the models and the migrations together. The reference data the
+# migrations load (the divisions, core.0002) is loaded once per session, below, and again
+# after each transactional test, whose flush empties every table.
 
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
     from django.conf import settings
 
-    if _on_sqlite():
-        settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
+    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
 
 
 _db_blocker = None
@@ -428,8 +421,9 @@ def shared_demo(django_db_setup, django_db_blocker) -> Iterator[SharedDemo]:
 def pytest_runtest_teardown(item, nextitem):
     # After the last demo test, roll the demo back before the next test (of another module).
     result = yield
-    # A transactional test's flush took the divisions with it: back for the tests after it.
-    if _db_blocker is not None and _transactional(item):
+    # A transactional test's flush took the divisions with it: back for the tests after it
+    # (after the last test the test databases are gone).
+    if nextitem is not None and _db_blocker is not None and _transactional(item):
         with _db_blocker.unblock():
             ensure_divisions()
     if _shared_demo is not None and (nextitem is None or _demo_module(nextitem) is None):
