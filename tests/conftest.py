@@ -132,6 +132,49 @@ def ensure_divisions() -> None:
         importlib.import_module("duikou.core.migrations.0002_load_divisions").load(apps, None)
 
 
+# The test databases ------------------------------------------------------------------------
+#
+# The test databases are built from the models (TEST MIGRATE off: Django's syncdb), not by
+# running the ~80 migrations, whose state rendering costs each xdist worker ~25 s of CPU. The
+# migrations still run, once per suite, into an empty database of their own: on PostgreSQL in
+# tests/test_migrations_postgresql.py, on SQLite in test_platform's `duikou migrate`; and
+# `make check-migrations` holds the models and the migrations together. The reference data the
+# migrations load (the divisions, core.0002) is loaded once per session, below, and again
+# after each transactional test, whose flush empties every table.
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
+
+
+_db_blocker = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """pytest-django's test databases, with the reference data loaded once (kept by every
+    test that rolls back)."""
+    global _db_blocker
+    _db_blocker = django_db_blocker
+    with django_db_blocker.unblock():
+        ensure_divisions()
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (
+            marker is not None
+            and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+        )
+        or names & {"transactional_db", "live_server"}
+    )
+
+
 @pytest.fixture
 def reg(db) -> Registry:
     ensure_divisions()
@@ -378,6 +421,11 @@ def shared_demo(django_db_setup, django_db_blocker) -> Iterator[SharedDemo]:
 def pytest_runtest_teardown(item, nextitem):
     # After the last demo test, roll the demo back before the next test (of another module).
     result = yield
+    # A transactional test's flush took the divisions with it: back for the tests after it
+    # (after the last test the test databases are gone).
+    if nextitem is not None and _db_blocker is not None and _transactional(item):
+        with _db_blocker.unblock():
+            ensure_divisions()
     if _shared_demo is not None and (nextitem is None or _demo_module(nextitem) is None):
         _shared_demo.close()
     return result
