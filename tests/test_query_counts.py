@@ -119,7 +119,7 @@ class Grower:
             self.n += 1
             self._once(self.n)
 
-    def _once(self, n: int) -> None:  # noqa: PLR0915 - one of every kind
+    def _once(self, n: int) -> None:
         reg, w = self.reg, self.world
         today = timezone.localdate()
         counties = ((reg.dulan, reg.dulan_hospital), (reg.wulan, reg.wulan_hospital))
@@ -195,7 +195,7 @@ class Grower:
             )
         # People: a new person posted on each side with an achievement; a trainee; the world's
         # two people get earlier postings (their detail pages), achievements and windows
-        for i, (county, hospital) in enumerate(counties):
+        for i, (_county, hospital) in enumerate(counties):
             someone = person(reg, id_number=_resident_id(10 * n + i), name=f"王{n}{i}")
             stay = posting(
                 reg, someone, host=hospital, start=dt.date(2023, 3, 1), batch=w.people.batch
@@ -297,7 +297,11 @@ class Grower:
         )
         for county, _hospital in counties:
             invest_services.deal_create(
-                actor=None, name=f"{county.name}项目{n}", enterprise=enterprise, county=county, on=today
+                actor=None,
+                name=f"{county.name}项目{n}",
+                enterprise=enterprise,
+                county=county,
+                on=today,
             )
         invest_services.event_create(
             actor=None, name=f"推介会{n}", date=today, place="杭州", organiser="浙江省援青指挥部"
@@ -381,7 +385,10 @@ class Grower:
         for user in (reg.dulan_team, reg.wulan_team):
             batch = _import_batch(user)
             ImportChange.objects.create(
-                batch=batch, model="projects.project", object_id=w.projects.dulan.pk, action="create"
+                batch=batch,
+                model="projects.project",
+                object_id=w.projects.dulan.pk,
+                action="create",
             )
         for batch_pk in (w.ids["dulan"]["import_batch"], w.ids["wulan"]["import_batch"]):
             ImportChange.objects.create(
