@@ -32,6 +32,25 @@ def history_entries(instance: models.Model, limit: int = 50) -> list[dict]:
     records = list(
         instance.history.select_related("history_user").order_by("-history_date")[: limit + 1]
     )
+    return _entries(instance, records, limit)
+
+
+def history_entries_many(instances: list[models.Model], limit: int = 50) -> dict[int, list[dict]]:
+    """history_entries of several records of one model, in one query: {pk: entries}."""
+    if not instances:
+        return {}
+    model = type(instances[0])
+    pk_name = model._meta.pk.attname
+    rows: dict[int, list] = {obj.pk: [] for obj in instances}
+    history = model.history.model.objects.filter(**{f"{pk_name}__in": list(rows)})
+    for record in history.select_related("history_user").order_by("-history_date"):
+        kept = rows[getattr(record, pk_name)]
+        if len(kept) <= limit:
+            kept.append(record)
+    return {obj.pk: _entries(obj, rows[obj.pk], limit) for obj in instances}
+
+
+def _entries(instance: models.Model, records: list, limit: int) -> list[dict]:
     actions = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
     entries = []
     for i, record in enumerate(records[:limit]):

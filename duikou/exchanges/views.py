@@ -24,7 +24,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.core import uploads
-from duikou.core.history import history_entries
+from duikou.core.history import history_entries, history_entries_many
 from duikou.core.viewutils import apply_service_error, page_of, xlsx_response
 from duikou.exchanges import scopes, services
 from duikou.exchanges.forms import (
@@ -447,10 +447,11 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
 def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(scopes.indicators_for_user(request.user), pk=pk)
     values = list(indicator.values.select_related("entered_by").order_by("-year"))
+    histories = history_entries_many(values)  # one query, not one per value
     ctx = {
         "ind": indicator,
         "values": values,
-        "value_history": [(v, history_entries(v)) for v in values],
+        "value_history": [(v, histories[v.pk]) for v in values],
         "can_edit": scopes.can_edit_indicators(request.user),
     }
     return render(request, "exchanges/indicator_detail.html", ctx)

@@ -418,7 +418,7 @@ def deal_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def _board_context(request: HttpRequest) -> dict:
     deals = list(_filtered_deals(request))
     columns = [(s, [d for d in deals if d.stage == s]) for s in [*PIPELINE, DealStage.ENDED]]
-    editable = {d.pk for d in deals if scopes.can_edit_deal(request.user, d)}
+    editable = scopes.editable_deal_ids(request.user, deals)
     return {
         "columns": columns,
         "editable": editable,

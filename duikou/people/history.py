@@ -32,6 +32,24 @@ def history_entries(instance: models.Model, limit: int = 50, label: str = "") ->
             : limit + 1
         ]
     )
+    return _entries(instance, records, limit, label)
+
+
+def _records_many(instances: list[models.Model], limit: int) -> dict[int, list]:
+    """The newest limit + 1 history rows of each of several records of one model, in one
+    query (a person's postings: not one query per posting)."""
+    model = type(instances[0])
+    pk_name = model._meta.pk.attname
+    rows: dict[int, list] = {obj.pk: [] for obj in instances}
+    history = model.history.model.objects.filter(**{f"{pk_name}__in": list(rows)})
+    for record in history.select_related("history_user").order_by("-history_date", "-pk"):
+        kept = rows[getattr(record, pk_name)]
+        if len(kept) <= limit:
+            kept.append(record)
+    return rows
+
+
+def _entries(instance: models.Model, records: list, limit: int, label: str) -> list[dict]:
     actions = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
     entries = []
     for i, record in enumerate(records[:limit]):
@@ -68,7 +86,15 @@ def history_entries(instance: models.Model, limit: int = 50, label: str = "") ->
 
 def merged_history(*instances_with_labels: tuple[models.Model, str], limit: int = 50) -> list:
     entries: list[dict] = []
+    by_model: dict[type, list[models.Model]] = {}
+    for instance, _label in instances_with_labels:
+        by_model.setdefault(type(instance), []).append(instance)
+    records: dict[tuple[type, int], list] = {}
+    for model, instances in by_model.items():
+        for pk, rows in _records_many(instances, limit).items():
+            records[model, pk] = rows
     for instance, label in instances_with_labels:
-        entries.extend(history_entries(instance, limit=limit, label=label))
+        rows = records[type(instance), instance.pk]
+        entries.extend(_entries(instance, rows, limit, label))
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
