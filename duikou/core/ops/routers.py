@@ -1,8 +1,8 @@
 """Reads of the reports and the public portal go to a read replica, when one is configured.
 
 DUIKOU_REPLICA_URL (settings) adds the database alias "replica". ReplicaReadsMiddleware marks
-the GET requests of the `reports` and `public` URL namespaces (the dashboard, statistics,
-the year-end summary, the portal); inside them `ReplicaRouter.db_for_read` sends the ledgers'
+the GET requests of the pages that only read figures (the dashboard, the statistics, the
+year-end summary and workbook downloads, the screen, the public portal); inside them `ReplicaRouter.db_for_read` sends the ledgers'
 reads to the replica. Everything else reads the primary: other pages (an edit form must see
 its own writes; the stale-edit guard reads the version), the sign-in's tables (sessions, users,
 lockouts, tokens: a session just written must be found), the tasks and the heartbeat. Writes
@@ -18,8 +18,24 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
-#: URL namespaces whose GET requests read from the replica
-REPLICA_NAMESPACES = frozenset({"reports", "public"})
+#: the pages that only read figures: their GET requests read from the replica (every page of the
+#: public portal, and these of the reports; not the summary's edit form nor its progress, which
+#: must see what was just written)
+REPLICA_NAMESPACES = frozenset({"public"})
+REPLICA_VIEWS = frozenset(
+    {
+        "reports:dashboard",
+        "reports:funds",
+        "reports:order_stats",
+        "reports:sales_stats",
+        "reports:screen",
+        "reports:screen_data",
+        "reports:summary",
+        "reports:summary_download",
+        "reports:workbook_download",
+        "reports:iati_download",
+    }
+)
 #: apps whose tables are always read from the primary
 PRIMARY_ONLY_APPS = frozenset(
     {
@@ -95,7 +111,7 @@ class ReplicaReadsMiddleware:
         if (
             request.method in ("GET", "HEAD")
             and match is not None
-            and match.namespace in REPLICA_NAMESPACES
+            and (match.namespace in REPLICA_NAMESPACES or match.view_name in REPLICA_VIEWS)
             and replica_configured()
         ):
             _use_replica.set(True)
