@@ -43,5 +43,11 @@ loglevel = os.environ.get("DUIKOU_GUNICORN_LOGLEVEL", "info")
 accesslog = "-" if os.environ.get("DUIKOU_ACCESS_LOG", "1") != "0" else None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms pid=%(p)s'
 logger_class = "duikou.core.ops.gunicorn_logging.QuietHealthLogger"
+# gunicorn's control socket (gunicornc): off unless a path is given; two masters on one machine
+# would otherwise share $HOME/.gunicorn/gunicorn.ctl.
+if os.environ.get("DUIKOU_GUNICORN_CONTROL"):
+    control_socket = os.environ["DUIKOU_GUNICORN_CONTROL"]
+else:
+    control_socket_disable = True
 # The application is imported once in the master, then forked: less memory, faster restarts.
 preload_app = True

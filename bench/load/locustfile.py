@@ -96,6 +96,10 @@ class Forms(HTMLParser):
         elif tag == "select":
             self._select = None
         elif tag == "textarea":
+            if self._form is not None and self._textarea:
+                # a browser drops the newline that follows <textarea>
+                value = self._form["fields"][self._textarea]
+                self._form["fields"][self._textarea] = value.removeprefix("\n")
             self._textarea = None
 
     def handle_data(self, data):
@@ -103,12 +107,16 @@ class Forms(HTMLParser):
             self._form["fields"][self._textarea] += data
 
 
-def form_of(html: str, action_part: str) -> dict | None:
+def form_of(html: str, action_part: str = "", field: str = "") -> dict | None:
+    """The first POST form whose action contains `action_part` and that has `field`."""
     parser = Forms()
     parser.feed(html)
     for form in parser.forms:
-        if action_part in form["action"] and form["method"].lower() == "post":
-            return form
+        if form["method"].lower() != "post" or action_part not in form["action"]:
+            continue
+        if field and field not in form["fields"]:
+            continue
+        return form
     return None
 
 
@@ -180,7 +188,7 @@ class Staff(Signed):
         pk = random.choice(EDIT_POOL)
         path = f"/projects/{pk}/edit/"
         page = self.client.get(path, name="project edit (form)")
-        form = form_of(page.text, "")
+        form = form_of(page.text, field="version")
         if page.status_code != 200 or form is None:
             return
         marker = "LT" + uuid.uuid4().hex[:10]
@@ -318,10 +326,10 @@ class Planner(Signed):
             record("run_failed", stage="start", status=r.status_code)
             return
         pk = int(m.group(1))
+        record("run", run=pk)
         end = time.monotonic() + 120
         while time.monotonic() < end:
             p = self.client.get(f"/orders/runs/{pk}/progress/", name="planning run progress")
             if any(s in p.text for s in ("已完成", "失败", "已停止")):
                 break
             time.sleep(2)
-        record("run", run=pk)
