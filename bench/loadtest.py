@@ -55,7 +55,9 @@ def scale_complete() -> bool:
     """The shared synthetic set is there: a status line "COMPLETE pg" in its README."""
     if not SCALE_README.exists():
         return False
-    return any(line.strip().startswith("COMPLETE pg") for line in SCALE_README.read_text().splitlines())
+    return any(
+        line.strip().startswith("COMPLETE pg") for line in SCALE_README.read_text().splitlines()
+    )
 
 
 def copy_from_template(args, name: str, template: str, wait: float = 180) -> bool:
@@ -85,7 +87,12 @@ def prepare_database(args, base_env: dict) -> tuple[str, Path, str, tuple[str, s
             if (SCALE_DATA / key).exists():
                 shutil.copy2(SCALE_DATA / key, data_dir / key)
         if copy_from_template(args, name, SCALE_DB):
-            return name, data_dir, "the synthetic set duikou_scale", ("synth-hq", "synth-scale-2026")
+            return (
+                name,
+                data_dir,
+                "the synthetic set duikou_scale",
+                ("synth-hq", "synth-scale-2026"),
+            )
     template = f"{args.prefix}_load_template"
     data_dir = ROOT / "var" / "loadtest"
     exists = pg(args.pg, f"SELECT 1 FROM pg_database WHERE datname = '{template}'")
@@ -94,7 +101,11 @@ def prepare_database(args, base_env: dict) -> tuple[str, Path, str, tuple[str, s
         pg(args.pg, f'CREATE DATABASE "{template}"')
         if data_dir.exists():
             shutil.rmtree(data_dir)
-        env = {**base_env, "DATABASE_URL": f"{args.pg}/{template}", "DUIKOU_DATA_DIR": str(data_dir)}
+        env = {
+            **base_env,
+            "DATABASE_URL": f"{args.pg}/{template}",
+            "DUIKOU_DATA_DIR": str(data_dir),
+        }
         print(f"loading the demo into the template {template} …", flush=True)
         sh([str(BIN / "duikou"), "demo", "--no-serve"], env, stdout=subprocess.DEVNULL)
     if not copy_from_template(args, name, template, wait=10):
@@ -136,7 +147,9 @@ def wait_up(url: str, seconds: float = 60) -> None:
 
 def verify(db_url: str, ledger: Path, started_descriptions: dict[int, str]) -> dict:
     base, name = db_url.rsplit("/", 1)
-    entries = [json.loads(line) for line in ledger.read_text().splitlines()] if ledger.exists() else []
+    entries = (
+        [json.loads(line) for line in ledger.read_text().splitlines()] if ledger.exists() else []
+    )
     by_kind: dict[str, list[dict]] = {}
     for e in entries:
         by_kind.setdefault(e["kind"], []).append(e)
@@ -162,7 +175,8 @@ def verify(db_url: str, ledger: Path, started_descriptions: dict[int, str]) -> d
     vouchers: dict[str, int] = dict(
         pg(
             base,
-            "SELECT voucher, COUNT(*) FROM projects_moneyflow WHERE voucher LIKE 'LT%' GROUP BY voucher",
+            "SELECT voucher, COUNT(*) FROM projects_moneyflow WHERE voucher LIKE 'LT%' "
+            "GROUP BY voucher",
             name,
         )
     )
@@ -173,13 +187,15 @@ def verify(db_url: str, ledger: Path, started_descriptions: dict[int, str]) -> d
         if vouchers.get(v) != 1:
             problems.append(f"flow {v}: {vouchers.get(v, 0)} rows")
     if len(vouchers) != len(expected):
-        problems.append(f"{len(vouchers)} load-test flows in the database, {len(expected)} accepted")
+        problems.append(
+            f"{len(vouchers)} load-test flows in the database, {len(expected)} accepted"
+        )
     run_ids = [e["run"] for e in by_kind.get("run", [])]
     runs = (
         pg(
             base,
-            "SELECT status, COUNT(*) FROM orders_planningrun WHERE id IN (%s) GROUP BY status"
-            % ",".join(str(int(i)) for i in run_ids),
+            "SELECT status, COUNT(*) FROM orders_planningrun "
+            "WHERE id IN ({}) GROUP BY status".format(",".join(str(int(i)) for i in run_ids)),
             name,
         )
         if run_ids
@@ -211,7 +227,9 @@ def main() -> int:
     ap.add_argument("--prefix", default="duikou_deploy", help="database names start with it")
     ap.add_argument("--ports", default="8101,8102")
     ap.add_argument("--rebuild", action="store_true", help="reload the demo template")
-    ap.add_argument("--demo", action="store_true", help="the demo even when the synthetic set is there")
+    ap.add_argument(
+        "--demo", action="store_true", help="the demo even when the synthetic set is there"
+    )
     ap.add_argument("--out", default=str(ROOT / "var" / "loadtest-out"))
     args = ap.parse_args()
     args.pg = args.pg.rstrip("/")
@@ -253,9 +271,18 @@ def main() -> int:
             logs.append(log)
             procs.append(
                 subprocess.Popen(
-                    [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-                     "--bind", f"127.0.0.1:{port}", "duikou.wsgi"],
-                    env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                    [
+                        str(BIN / "gunicorn"),
+                        "-c",
+                        str(ROOT / "deploy/gunicorn.conf.py"),
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "duikou.wsgi",
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                 )
             )
         for i in range(2):
@@ -263,9 +290,20 @@ def main() -> int:
             logs.append(log)
             procs.append(
                 subprocess.Popen(
-                    [str(BIN / "duikou"), "db_worker", "--queue-name=*", "--interval", "0.5",
-                     "--no-reload", "--worker-id", f"load-{i + 1}"],
-                    env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                    [
+                        str(BIN / "duikou"),
+                        "db_worker",
+                        "--queue-name=*",
+                        "--interval",
+                        "0.5",
+                        "--no-reload",
+                        "--worker-id",
+                        f"load-{i + 1}",
+                    ],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
                 )
             )
         hosts = [f"http://127.0.0.1:{p}" for p in ports]
@@ -274,20 +312,43 @@ def main() -> int:
         before = dict(pg(args.pg, "SELECT id, version FROM projects_project", name))
         ledger = out / "ledger.jsonl"
         load_env = {
-            **env, **pick_projects(db_url),
-            "LOAD_HOSTS": ",".join(hosts), "LOAD_LEDGER": str(ledger),
-            "LOAD_USER": username, "LOAD_PASSWORD": password,
+            **env,
+            **pick_projects(db_url),
+            "LOAD_HOSTS": ",".join(hosts),
+            "LOAD_LEDGER": str(ledger),
+            "LOAD_USER": username,
+            "LOAD_PASSWORD": password,
         }
         seconds = max(int(args.minutes * 60), 10)
         load0 = os.getloadavg()
         print(f"locust: {args.users} users, {seconds} s, hosts {', '.join(hosts)}", flush=True)
         subprocess.run(
-            [str(BIN / "locust"), "-f", str(ROOT / "bench/load/locustfile.py"), "--headless",
-             "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{seconds}s",
-             "--host", hosts[0], "--csv", str(out / "locust"), "--only-summary",
-             "--stop-timeout", "60", "--exit-code-on-error", "0"],
-            env=load_env, cwd=ROOT, check=False,
-            stdout=open(out / "locust.log", "w"), stderr=subprocess.STDOUT,
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "bench/load/locustfile.py"),
+                "--headless",
+                "-u",
+                str(args.users),
+                "-r",
+                str(args.spawn_rate),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                hosts[0],
+                "--csv",
+                str(out / "locust"),
+                "--only-summary",
+                "--stop-timeout",
+                "60",
+                "--exit-code-on-error",
+                "0",
+            ],
+            env=load_env,
+            cwd=ROOT,
+            check=False,
+            stdout=open(out / "locust.log", "w"),
+            stderr=subprocess.STDOUT,
         )
         load1 = os.getloadavg()
         time.sleep(3)  # the last imports' and runs' tasks finish
@@ -313,34 +374,50 @@ def main() -> int:
     print(f"{'page':36} {'requests':>9} {'failures':>9} {'p50 ms':>8} {'p95 ms':>8}")
     total = None
     for r in rows:
-        line = (f"{r['Name'][:36]:36} {r['Request Count']:>9} {r['Failure Count']:>9} "
-                f"{r['50%']:>8} {r['95%']:>8}")
+        line = (
+            f"{r['Name'][:36]:36} {r['Request Count']:>9} {r['Failure Count']:>9} "
+            f"{r['50%']:>8} {r['95%']:>8}"
+        )
         if r["Name"] == "Aggregated":
             total = r
             continue
         print(line)
     if total:
-        print(f"{'ALL':36} {total['Request Count']:>9} {total['Failure Count']:>9} "
-              f"{total['50%']:>8} {total['95%']:>8}   ({float(total['Requests/s']):.1f} req/s)")
+        print(
+            f"{'ALL':36} {total['Request Count']:>9} {total['Failure Count']:>9} "
+            f"{total['50%']:>8} {total['95%']:>8}   ({float(total['Requests/s']):.1f} req/s)"
+        )
     print()
-    print(f"users {args.users}, duration {seconds} s, data: {source}; 2 gunicorn masters × "
-          f"{args.web_workers} workers, 2 db_workers; load average before {load0[0]:.2f}, "
-          f"after {load1[0]:.2f} (1 min), {os.cpu_count()} cores")
-    print(f"server errors: {access_5xx} in the access logs, "
-          f"{result['server_errors_seen_by_users']} seen by the users")
-    print(f"edits accepted {result['edits_accepted']}, refused as stale "
-          f"{result['edits_refused_stale']}; flows entered {result['flows_entered']}; imports "
-          f"{result['imports']} (failed {len(result['imports_failed'])}); planning runs "
-          f"{result['planning_runs']} {result['run_statuses']}")
+    print(
+        f"users {args.users}, duration {seconds} s, data: {source}; 2 gunicorn masters × "
+        f"{args.web_workers} workers, 2 db_workers; load average before {load0[0]:.2f}, "
+        f"after {load1[0]:.2f} (1 min), {os.cpu_count()} cores"
+    )
+    print(
+        f"server errors: {access_5xx} in the access logs, "
+        f"{result['server_errors_seen_by_users']} seen by the users"
+    )
+    print(
+        f"edits accepted {result['edits_accepted']}, refused as stale "
+        f"{result['edits_refused_stale']}; flows entered {result['flows_entered']}; imports "
+        f"{result['imports']} (failed {len(result['imports_failed'])}); planning runs "
+        f"{result['planning_runs']} {result['run_statuses']}"
+    )
     print(f"lost updates: {len(result['lost_updates'])}")
     for p in result["lost_updates"][:20]:
         print("   ", p)
-    (out / "result.json").write_text(json.dumps({**result, "access_5xx": access_5xx}, indent=1,
-                                                ensure_ascii=False))
+    (out / "result.json").write_text(
+        json.dumps({**result, "access_5xx": access_5xx}, indent=1, ensure_ascii=False)
+    )
     failures = int(total["Failure Count"]) if total else -1
-    ok = (failures == 0 and access_5xx == 0 and result["server_errors_seen_by_users"] == 0
-          and not result["lost_updates"] and not result["imports_failed"]
-          and not result["planning_runs_failed"])
+    ok = (
+        failures == 0
+        and access_5xx == 0
+        and result["server_errors_seen_by_users"] == 0
+        and not result["lost_updates"]
+        and not result["imports_failed"]
+        and not result["planning_runs_failed"]
+    )
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -392,7 +392,7 @@ LOGGING.setdefault("loggers", {})["duikou.security"] = {"level": "INFO"}
 # The JSON API (/api/v1/, duikou.api) -----------------------------------------------------------
 INSTALLED_APPS.insert(INSTALLED_APPS.index("duikou.reports") + 1, "duikou.api")
 # Requests per token (a signed-in session: per user) and period (s, m, h, d); past it 429 with
-# Retry-After. Counted in the default cache: shared by every process (DatabaseCache or Redis, below).
+# Retry-After. Counted in the default cache, shared by every process (DatabaseCache or Redis).
 DUIKOU_API_RATE = env_str("DUIKOU_API_RATE", "600/h")
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -450,9 +450,8 @@ LOGGING["loggers"]["duikou"] = {"level": "INFO"}
 # WhiteNoise; without it (development, tests) straight from the source folders.
 STATIC_ROOT = Path(env_str("DUIKOU_STATIC_ROOT", str(STATIC_ROOT))).resolve()
 if env_bool("DUIKOU_STATIC_MANIFEST", False):
-    STORAGES["staticfiles"] = {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    }
+    _MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    STORAGES["staticfiles"] = {"BACKEND": _MANIFEST}
     WHITENOISE_USE_FINDERS = False
 # Read replica: DUIKOU_REPLICA_URL (a streaming replica of DATABASE_URL) takes the reads of the
 # reports' and the public portal's pages (duikou/core/ops/routers.py); writes and every other

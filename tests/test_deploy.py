@@ -90,7 +90,8 @@ def test_the_gunicorn_config_sizes_workers_by_cores_and_logs_no_query_string(mon
 def _beat(seconds_ago: float, worker_id: str = "w1") -> None:
     at = timezone.now() - dt.timedelta(seconds=seconds_ago)
     WorkerBeat.objects.update_or_create(
-        worker_id=worker_id, defaults={"host": "web-1", "pid": 4242, "started_at": at, "beat_at": at}
+        worker_id=worker_id,
+        defaults={"host": "web-1", "pid": 4242, "started_at": at, "beat_at": at},
     )
 
 
@@ -293,7 +294,7 @@ def test_the_cache_is_shared_through_the_database(settings):
         assert cur.fetchone()[0] >= 1
 
 
-# The read replica ----------------------------------------------------------------------------------
+# The read replica -------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -303,7 +304,13 @@ def replica(transactional_db):
     connections.settings[REPLICA] = {**connections["default"].settings_dict}
     conn = connections[REPLICA]
     # The test case forbids aliases it was not told of; this one is made on purpose.
-    for name in ("connect", "temporary_connection", "cursor", "chunked_cursor", "ensure_connection"):
+    for name in (
+        "connect",
+        "temporary_connection",
+        "cursor",
+        "chunked_cursor",
+        "ensure_connection",
+    ):
         conn.__dict__.pop(name, None)
     conn.connect()  # opened here: the test case's guard only stops unopened connections
     try:

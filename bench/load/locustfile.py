@@ -65,8 +65,12 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._form = {"action": a.get("action", ""), "method": a.get("method", "get"),
-                          "fields": {}, "selects": {}}
+            self._form = {
+                "action": a.get("action", ""),
+                "method": a.get("method", "get"),
+                "fields": {},
+                "selects": {},
+            }
             self.forms.append(self._form)
         elif self._form is None:
             return
@@ -196,8 +200,12 @@ class Staff(Signed):
         fields["description"] = (fields.get("description", "").rstrip() + " " + marker).strip()
         time.sleep(random.uniform(0, 1.5))  # a person types: others save meanwhile
         with self.client.post(
-            path, data=fields, name="project edit (save)", catch_response=True,
-            headers={"Referer": self.client.base_url + path}, allow_redirects=False,
+            path,
+            data=fields,
+            name="project edit (save)",
+            catch_response=True,
+            headers={"Referer": self.client.base_url + path},
+            allow_redirects=False,
         ) as r:
             if r.status_code == 302:
                 record("edit", project=pk, marker=marker, version=int(fields.get("version") or 0))
@@ -224,8 +232,12 @@ class Staff(Signed):
             "note": "load test",
         }
         with self.client.post(
-            f"/projects/{pk}/flows/", data=data, files={"evidence": ("v.pdf", PDF, "application/pdf")},
-            name="flow entry", catch_response=True, allow_redirects=False,
+            f"/projects/{pk}/flows/",
+            data=data,
+            files={"evidence": ("v.pdf", PDF, "application/pdf")},
+            name="flow entry",
+            catch_response=True,
+            allow_redirects=False,
             headers={"Referer": self.client.base_url + detail},
         ) as r:
             if r.status_code == 302:
@@ -281,9 +293,17 @@ class Importer(Signed):
         vouchers = ["LTI-" + uuid.uuid4().hex[:12] for _ in range(3)]
         page = self.client.get("/io/", name="import page")
         r = self.post(
-            "/io/", {"csrfmiddlewaretoken": csrf(page.text)}, name="import upload", referer="/io/",
-            files={"file": ("flows.xlsx", flows_workbook(code, vouchers),
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+            "/io/",
+            {"csrfmiddlewaretoken": csrf(page.text)},
+            name="import upload",
+            referer="/io/",
+            files={
+                "file": (
+                    "flows.xlsx",
+                    flows_workbook(code, vouchers),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            },
         )
         m = re.search(r"/io/batches/(\d+)/", r.url)
         if not m:
@@ -298,7 +318,8 @@ class Importer(Signed):
         self.post(
             f"/io/batches/{pk}/confirm/",
             {"csrfmiddlewaretoken": csrf(detail.text), "accept_risks": "1"},
-            name="import confirm", referer=f"/io/batches/{pk}/",
+            name="import confirm",
+            referer=f"/io/batches/{pk}/",
         )
         done = self._wait(pk, {"imported", "failed"})
         if done == "imported":
@@ -320,7 +341,9 @@ class Planner(Signed):
             return
         fields = dict(form["fields"])
         fields["time_limit"] = "10"
-        r = self.post("/orders/runs/new/", fields, name="planning run start", referer="/orders/runs/")
+        r = self.post(
+            "/orders/runs/new/", fields, name="planning run start", referer="/orders/runs/"
+        )
         m = re.search(r"/orders/runs/(\d+)/", r.url)
         if not m:
             record("run_failed", stage="start", status=r.status_code)

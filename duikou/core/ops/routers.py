@@ -2,11 +2,12 @@
 
 DUIKOU_REPLICA_URL (settings) adds the database alias "replica". ReplicaReadsMiddleware marks
 the GET requests of the pages that only read figures (the dashboard, the statistics, the
-year-end summary and workbook downloads, the screen, the public portal); inside them `ReplicaRouter.db_for_read` sends the ledgers'
-reads to the replica. Everything else reads the primary: other pages (an edit form must see
-its own writes; the stale-edit guard reads the version), the sign-in's tables (sessions, users,
-lockouts, tokens: a session just written must be found), the tasks and the heartbeat. Writes
-always go to the primary. Without the alias the router answers None: one database.
+year-end summary and workbook downloads, the screen, the public portal); inside them
+`ReplicaRouter.db_for_read` sends the ledgers' reads to the replica. Everything else reads the
+primary: other pages (an edit form must see its own writes; the stale-edit guard reads the
+version), the sign-in's tables (sessions, users, lockouts, tokens: a session just written must
+be found), the tasks and the heartbeat. Writes always go to the primary. Without the alias
+the router answers None: one database.
 """
 
 from __future__ import annotations

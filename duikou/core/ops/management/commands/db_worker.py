@@ -14,7 +14,9 @@ from duikou.core.ops.beat import Heartbeat
 
 
 class Command(BaseWorkerCommand):
-    help = "运行后台任务工作进程（导入、排班计算、通知、导出），并每隔数秒写入心跳供 /healthz 检查。"
+    help = (
+        "运行后台任务工作进程（导入、排班计算、通知、导出），并每隔数秒写入心跳供 /healthz 检查。"
+    )
 
     def handle(self, *args, **options):
         heartbeat = Heartbeat(options["worker_id"]).start()
