@@ -444,7 +444,6 @@ if env_str("DUIKOU_LOG_FORMAT", "text") == "json":
 else:
     # In text mode (development) runserver's access log already says it: errors only.
     LOGGING["loggers"]["duikou.request"] = {"level": "WARNING"}
-LOGGING["loggers"]["duikou"] = {"level": "INFO"}
 # Static files: DUIKOU_STATIC_MANIFEST=1 (production, after `duikou collectstatic`) serves the
 # collected files under hashed names, pre-compressed (gzip, brotli), cached for a year by
 # WhiteNoise; without it (development, tests) straight from the source folders.

@@ -145,8 +145,9 @@ class Signed(HttpUser):
             {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": csrf(page.text)},
             name="sign-in",
             headers={"Referer": self.client.base_url + "/accounts/login/"},
+            allow_redirects=False,  # the landing page is timed as the dashboard, not here
         )
-        if "/accounts/login/" in r.url:
+        if r.status_code != 302 or "/accounts/login/" in r.headers.get("Location", ""):
             raise RuntimeError("sign-in failed")
 
     def post(self, path: str, data: dict, name: str, referer: str, **kw):
