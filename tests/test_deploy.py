@@ -184,10 +184,14 @@ def test_two_workers_run_each_task_exactly_once(settings, tmp_path):
     env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     env.update(DUIKOU_DATA_DIR=str(tmp_path), DUIKOU_WORKER_BEAT_SECONDS="0.5")
     env.pop("DUIKOU_TASKS", None)
-    ids = [ping.enqueue(n).id for n in range(60)]
     workers = [_worker("alpha", env), _worker("beta", env)]
     try:
+        # Both up (their first beat is written before they poll), then the tasks: on a busy
+        # machine one worker may start seconds after the other.
         deadline = time.monotonic() + 90
+        while WorkerBeat.objects.count() < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        ids = [ping.enqueue(n).id for n in range(60)]
         while time.monotonic() < deadline:
             if DBTaskResult.objects.filter(id__in=ids, status="SUCCESSFUL").count() == len(ids):
                 break
