@@ -90,3 +90,10 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The load test (docs/deploy.md): two gunicorn masters, two workers, PostgreSQL, 50 users for
+# 5 minutes; locust is the optional extra [load]. MINUTES=0.3 USERS=5 for a smoke run.
+.PHONY: loadtest
+loadtest: install
+	$(BIN)/pip install --quiet -e ".[load]"
+	$(BIN)/python bench/loadtest.py --minutes $(or $(MINUTES),5) --users $(or $(USERS),50)

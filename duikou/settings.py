@@ -392,7 +392,7 @@ LOGGING.setdefault("loggers", {})["duikou.security"] = {"level": "INFO"}
 # The JSON API (/api/v1/, duikou.api) -----------------------------------------------------------
 INSTALLED_APPS.insert(INSTALLED_APPS.index("duikou.reports") + 1, "duikou.api")
 # Requests per token (a signed-in session: per user) and period (s, m, h, d); past it 429 with
-# Retry-After. Counted in the default cache (per process; a shared cache in a multi-process setup).
+# Retry-After. Counted in the default cache, shared by every process (DatabaseCache or Redis).
 DUIKOU_API_RATE = env_str("DUIKOU_API_RATE", "600/h")
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -400,3 +400,70 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 
 # The public portal's aggregates are cached (shared cache) this many seconds; 0: not cached.
 DUIKOU_PUBLIC_CACHE_SECONDS = int(env_str("DUIKOU_PUBLIC_CACHE_SECONDS", "300"))
+# Production: shared cache, worker heartbeat, request log, static files, replicas -------------
+# (docs/deploy.md; the files in deploy/). Several web processes, on one machine or several,
+# behave as one: sessions, sign-in lockouts (axes) and the API's rate counts live in the
+# database (or Redis), not in a process's memory.
+INSTALLED_APPS.insert(
+    INSTALLED_APPS.index("duikou.core.tasks_app.TaskResultsConfig"),
+    # Before the task backend's app: its `db_worker` (the backend's, plus a heartbeat) wins.
+    "duikou.core.ops.apps.OpsConfig",
+)
+if env_str("DUIKOU_REDIS_URL", ""):
+    # Needs the `redis` package (pip install redis); Django's own Redis backend.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("DUIKOU_REDIS_URL", ""),
+            "KEY_PREFIX": "duikou",
+        }
+    }
+else:
+    # A table in the database (made by `migrate`: duikou/core/ops/migrations/0001): every
+    # process, on every machine, counts in the same place.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "duikou_cache",
+        }
+    }
+# The worker heartbeat (duikou/core/ops/beat.py): written every DUIKOU_WORKER_BEAT_SECONDS;
+# /healthz calls the workers stale past DUIKOU_WORKER_STALE_SECONDS without a beat.
+DUIKOU_WORKER_BEAT_SECONDS = float(env_str("DUIKOU_WORKER_BEAT_SECONDS", "15"))
+DUIKOU_WORKER_STALE_SECONDS = float(env_str("DUIKOU_WORKER_STALE_SECONDS", "60"))
+# A monitor may ask /healthz over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# One line per request (method, path without query, status, duration, user id) on the
+# `duikou.request` logger; first, so it times the whole stack.
+MIDDLEWARE.insert(0, "duikou.core.ops.middleware.RequestLogMiddleware")
+# DUIKOU_LOG_FORMAT=json: every handler writes JSON lines (one object per line, for journald or
+# a log shipper), and the request log is on (INFO). The masking filter stays on every handler.
+if env_str("DUIKOU_LOG_FORMAT", "text") == "json":
+    LOGGING["formatters"]["json"] = {"()": "duikou.lib.jsonlog.JsonLinesFormatter"}
+    for _handler in LOGGING["handlers"].values():
+        _handler["formatter"] = "json"
+    LOGGING["loggers"]["duikou.request"] = {"level": "INFO"}
+else:
+    # In text mode (development) runserver's access log already says it: errors only.
+    LOGGING["loggers"]["duikou.request"] = {"level": "WARNING"}
+# Static files: DUIKOU_STATIC_MANIFEST=1 (production, after `duikou collectstatic`) serves the
+# collected files under hashed names, pre-compressed (gzip, brotli), cached for a year by
+# WhiteNoise; without it (development, tests) straight from the source folders.
+STATIC_ROOT = Path(env_str("DUIKOU_STATIC_ROOT", str(STATIC_ROOT))).resolve()
+if env_bool("DUIKOU_STATIC_MANIFEST", False):
+    _MANIFEST = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    STORAGES["staticfiles"] = {"BACKEND": _MANIFEST}
+    WHITENOISE_USE_FINDERS = False
+# Read replica: DUIKOU_REPLICA_URL (a streaming replica of DATABASE_URL) takes the reads of the
+# reports' and the public portal's pages (duikou/core/ops/routers.py); writes and every other
+# page use the primary.
+if env_str("DUIKOU_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DUIKOU_REPLICA_URL", ""), conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["duikou.core.ops.routers.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("duikou.core.middleware.DatabaseUnavailableMiddleware"),
+    "duikou.core.ops.routers.ReplicaReadsMiddleware",
+)

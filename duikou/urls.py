@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from duikou.api.v1 import api
 from duikou.core import views_site
+from duikou.core.ops import views as ops_views
 
 urlpatterns = [
     path("favicon.ico", views_site.favicon, name="favicon"),
+    # Open: database and worker heartbeat, JSON, 200 or 503 (docs/deploy.md).
+    path("healthz", ops_views.healthz, name="healthz"),
     path("", include("duikou.reports.urls")),
     # The only pages open without signing in (duikou.reports.views_public.public_view).
     path("public/", include("duikou.reports.urls_public")),

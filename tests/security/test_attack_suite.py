@@ -71,6 +71,8 @@ PUBLIC = {
     "accounts:logout",
     "set_language",
     "favicon",
+    # the health check (duikou/core/ops/views.py): states only, no data; tests/test_deploy.py
+    "healthz",
 }
 # The public portal (reports.views_public, @public_view): tests/test_public_portal.py walks it
 # anonymously and holds every other URL behind the sign-in.

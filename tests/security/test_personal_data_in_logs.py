@@ -30,6 +30,8 @@ def _configured_handlers() -> dict[str, logging.Handler]:
         for handler in logger.handlers:
             if type(handler).__module__.startswith("_pytest"):
                 continue  # pytest's own capture
+            if type(handler) is logging.NullHandler:
+                continue  # a library's "no output" default (urllib3's, once requests is imported)
             handlers[f"{logger.name}:{type(handler).__name__}:{id(handler)}"] = handler
     return handlers
 
