@@ -21,7 +21,7 @@ from duikou.core import heartbeat
 from duikou.exchange_io import exportjobs, exports
 from duikou.exchange_io.models import ExportJob
 from duikou.projects.models import MoneyFlow
-from tests.test_people_common import field_key  # noqa: F401 - fixture
+from tests.test_people_common import field_key  # noqa: F401 - fixture (usefixtures)
 from tests.test_projects_views import make
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,8 @@ def test_a_large_xlsx_is_built_in_the_background_for_its_user(client_for, reg, f
     assert {row[0] for row in values[1:]} == {"DL-01"}  # the user's scope, nothing else
     cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value == "=1+1"]
     assert cells and all(c.data_type == "s" for c in cells)  # text, not a formula
-    ExportJob.objects.filter(pk=job.pk).update(downloads=1)
+    job.refresh_from_db()
+    assert job.downloads == 1
 
 
 def test_the_task_rebuilds_the_users_scope_and_filters(client_for, reg, flows):
@@ -229,7 +230,8 @@ def test_every_xlsx_export_goes_to_the_background_above_the_threshold(
     assert ws.max_row >= 1
 
 
-def test_a_personal_export_is_sealed_at_rest(client_for, reg, flows, settings, field_key):
+@pytest.mark.usefixtures("field_key")
+def test_a_personal_export_is_sealed_at_rest(client_for, reg, flows, settings):
     settings.DUIKOU_EXPORT_INLINE_ROWS = -1
     client = client_for(reg.hq)
     assert client.get("/people/export.xlsx").status_code == 302
@@ -241,6 +243,26 @@ def test_a_personal_export_is_sealed_at_rest(client_for, reg, flows, settings, f
     assert body[:2] == b"PK"
 
 
+@pytest.mark.usefixtures("field_key")
+def test_the_unmasked_export_is_logged_then_built_in_the_background(
+    client_for, reg, flows, settings
+):
+    from duikou.people.models import AccessLog
+
+    settings.DUIKOU_EXPORT_INLINE_ROWS = -1  # nobody is posted: an empty list, still a job
+    client = client_for(reg.hq)
+    reason = "年度核对人员信息，报送组织部"
+    response = client.post("/people/export.xlsx", {"reason": reason, "query": "year=2023"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.export == "people.postings_unmasked"
+    assert job.rows_total == 0
+    assert job.sealed and job.params == "year=2023" and job.status == ExportJob.Status.DONE
+    assert AccessLog.objects.filter(user=reg.hq, reason=reason).count() == 1
+    # without a reason: nothing logged, no job
+    client.post("/people/export.xlsx", {"reason": "", "query": ""})
+    assert ExportJob.objects.count() == 1
+
+
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_a_background_export_opens_in_libreoffice(client_for, reg, flows, tmp_path):
     client = client_for(reg.dulan_team)
@@ -249,7 +271,7 @@ def test_a_background_export_opens_in_libreoffice(client_for, reg, flows, tmp_pa
     (tmp_path / "in.xlsx").write_bytes(_body(client.get(f"/io/exports/{job.pk}/download/")))
     env = {**os.environ, "HOME": str(tmp_path)}  # a private LibreOffice profile
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path / "out"), "in.xlsx"],
+        ["soffice", "--headless", "--convert-to", "csv", "--outdir", "out", "in.xlsx"],
         cwd=tmp_path,
         env=env,
         check=True,
