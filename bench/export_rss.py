@@ -118,6 +118,10 @@ def child(fmt: str, year: str) -> None:
         high["rss"] = max(high["rss"], rss_mb())
         if n and n <= 100_000:
             high["at_100k"] = high["rss"]
+        if n // 100_000 > high.get("shown", 0):
+            high["shown"] = n // 100_000
+            took = time.perf_counter() - started
+            print(f"  {fmt} {n:,} rows, {took:.0f} s, RSS {rss_mb():.1f} MB", file=sys.stderr)
 
     started = time.perf_counter()
     rows = 0
@@ -186,7 +190,7 @@ def main() -> None:
         for fmt in ("csv", "xlsx"):
             out = subprocess.run(
                 [sys.executable, __file__, "--child", str(data_dir), fmt, year],
-                capture_output=True,
+                stdout=subprocess.PIPE,
                 text=True,
                 check=True,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},

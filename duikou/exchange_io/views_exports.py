@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from duikou.core.viewutils import is_htmx
 from duikou.exchange_io import exportjobs
 from duikou.exchange_io.exports import XLSX
 from duikou.exchange_io.models import ExportJob
@@ -61,6 +60,4 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
         response = FileResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, job.filename)
     response["Cache-Control"] = "no-store"
-    if is_htmx(request):
-        response["HX-Redirect"] = request.path
     return response
