@@ -243,6 +243,10 @@ DUIKOU_WEBHOOK_TIMEOUT = int(env_str("DUIKOU_WEBHOOK_TIMEOUT", "5"))
 # A background task (import, planning run) whose heartbeat is older than this has lost its
 # worker and is marked failed (duikou.core.heartbeat; `duikou tasks_sweep`).
 DUIKOU_TASK_STALE_SECONDS = int(env_str("DUIKOU_TASK_STALE_SECONDS", "120"))
+# Exports (duikou.exchange_io.exports): an xlsx of more rows than this is built in the
+# background (an export job); its file is kept this many hours for its user, then swept.
+DUIKOU_EXPORT_INLINE_ROWS = int(env_str("DUIKOU_EXPORT_INLINE_ROWS", "5000"))
+DUIKOU_EXPORT_KEEP_HOURS = int(env_str("DUIKOU_EXPORT_KEEP_HOURS", "24"))
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # A persistent connection broken by a database restart is noticed and replaced.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -86,6 +86,9 @@ NOT_SPREADSHEETS = {
     "reports:summary_download": "the year-end summary: Markdown, HTML, Word or PDF",
     "reports:iati_download": "IATI XML of the projects (tests/test_iati.py)",
     "api-v1:openapi-json": "the API's OpenAPI schema (JSON, no records)",
+    "exchange_io:export_list": "the HTML page of a user's background exports",
+    "exchange_io:export_job": "the HTML page of one background export (its download is checked)",
+    "exchange_io:export_status": "the polled HTML part of that page",
 }
 
 

@@ -29,3 +29,9 @@ class ConsumptionConfig(AppConfig):
         from duikou.notices import todo
 
         todo.register("consumption", consumption_todo.provider)
+
+        # Its list export (duikou.exchange_io.exports).
+        from duikou.consumption import views
+        from duikou.exchange_io import exports
+
+        exports.register("consumption.sales", views.sales_table)

@@ -13,6 +13,11 @@ class ExchangeIOConfig(AppConfig):
 
         heartbeat.register_sweep("import_batches", services.batches_sweep)
 
+        # Large exports built in the background: stale jobs failed, expired files deleted.
+        from duikou.exchange_io import exportjobs
+
+        heartbeat.register_sweep("export_jobs", exportjobs.sweep)
+
         # The uploader's checked batches on the 待办 page (duikou.notices).
         from duikou.exchange_io import todo as io_todo
         from duikou.notices import todo

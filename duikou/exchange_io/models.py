@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class ImportBatch(models.Model):
@@ -143,3 +144,68 @@ class ImportChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.model}#{self.object_id}"
+
+
+class ExportJob(models.Model):
+    """A large export built in the background: who asked for which list with which filters,
+    its progress, and the private file its user downloads until it expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("可下载")
+        FAILED = "failed", _("生成失败")
+        EXPIRED = "expired", _("已过期")
+
+    RUNNING = {Status.QUEUED, Status.RUNNING}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导出人"),
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    export = models.CharField(_("导出内容"), max_length=60)
+    title = models.CharField(_("名称"), max_length=100)
+    fmt = models.CharField(_("格式"), max_length=10, default="xlsx")
+    # The list's filters (a query string): the task rebuilds the user's list with them.
+    params = models.TextField(_("筛选条件"), blank=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已写行数"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True, max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+    sealed = models.BooleanField(_("加密存放"), default=False)
+    message = models.TextField(_("说明"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    downloads = models.PositiveIntegerField(_("下载次数"), default=0)
+    history = HistoricalRecords(excluded_fields=["rows_done", "heartbeat_at", "task_id"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exchange_io:export_job", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

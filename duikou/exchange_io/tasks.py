@@ -30,3 +30,10 @@ def undo_batch(batch_id: int, user_id: int | None) -> None:
     with heartbeat.beating(rows):
         services.batch_undo_or_explain(ImportBatch.objects.get(pk=batch_id), actor=actor)
     rows.update(phase="")
+
+
+@task()
+def export_job(job_id: int) -> None:
+    from duikou.exchange_io import exportjobs
+
+    exportjobs.run(job_id)

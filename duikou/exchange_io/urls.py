@@ -1,6 +1,6 @@
 from django.urls import path
 
-from duikou.exchange_io import views
+from duikou.exchange_io import views, views_exports
 
 app_name = "exchange_io"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("templates/", views.template_list, name="templates"),
     path("templates/all.xlsx", views.template_all, name="template_all"),
     path("templates/<str:sheet>.xlsx", views.template_sheet, name="template"),
+    path("exports/", views_exports.export_list, name="export_list"),
+    path("exports/<int:pk>/", views_exports.export_job, name="export_job"),
+    path("exports/<int:pk>/status/", views_exports.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views_exports.export_download, name="export_download"),
 ]

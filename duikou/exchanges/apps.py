@@ -22,3 +22,9 @@ class ExchangesConfig(AppConfig):
         locks.dated(Event, "start_date", ignore={"note", "organiser_text"})
         locks.yearly(OffsiteClass, "intake_year", ignore={"note"})
         locks.yearly(IndicatorValue, "year", ignore={"entered_at", "entered_by_id"})
+
+        # Its list export (duikou.exchange_io.exports).
+        from duikou.exchange_io import exports
+        from duikou.exchanges import views
+
+        exports.register("exchanges.events", views.events_table)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duikou.core import uploads
 from duikou.core.history import history_entries, history_entries_many
-from duikou.core.viewutils import apply_service_error, page_of, xlsx_response
+from duikou.core.viewutils import apply_service_error, page_of
 from duikou.exchanges import scopes, services
 from duikou.exchanges.forms import (
     EventFilterForm,
@@ -37,7 +37,6 @@ from duikou.exchanges.forms import (
     PhotoForm,
 )
 from duikou.exchanges.models import Event
-from duikou.lib.xlsx import list_workbook
 
 EVENT_INITIAL = (
     "kind",
@@ -101,9 +100,18 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def event_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as xlsx; named participants (masked) only for those who see them."""
-    _form, qs = _filtered_events(request)
-    with_people = scopes.sees_participants(request.user)
+    """The filtered list as xlsx (built in the background when large)."""
+    from duikou.exchange_io import exports
+
+    return exports.respond(request, "exchanges.events", "xlsx")
+
+
+def events_table(user, params):
+    """The filtered list; named participants (masked) only for those who see them."""
+    from duikou.exchange_io import exports
+
+    _form, qs = _filtered_events(exports.as_request(user, params))
+    with_people = scopes.sees_participants(user)
     if with_people:
         qs = qs.prefetch_related("participants")
     headers = [
@@ -121,7 +129,7 @@ def event_export(request: HttpRequest) -> HttpResponse:
         headers.append(_("具名参与人（电话、证件号已脱敏）"))
 
     def rows():
-        for e in qs:
+        for e in exports.chunked(qs):
             organisers = [o.name for o in e.organisers.all()]
             if e.organiser_text:
                 organisers.append(e.organiser_text)
@@ -149,7 +157,9 @@ def event_export(request: HttpRequest) -> HttpResponse:
                 )
             yield row
 
-    return xlsx_response("exchange-events", list_workbook(_("交流活动"), headers, rows()))
+    return exports.Table(
+        title=_("交流活动"), filename="exchange-events", headers=headers, rows=rows, count=qs.count
+    )
 
 
 def _month_param(request: HttpRequest) -> dt.date:

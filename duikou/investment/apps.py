@@ -25,3 +25,11 @@ class InvestmentConfig(AppConfig):
 
         locks.dated(Deal, "signed_on", ignore={"stage"})
         locks.dated(DealStageChange, "date")
+
+        # Its list exports (duikou.exchange_io.exports).
+        from duikou.exchange_io import exports
+        from duikou.investment import views
+
+        exports.register("investment.enterprises", views.enterprises_table)
+        exports.register("investment.policies", views.policies_table)
+        exports.register("investment.deals", views.deals_table)

@@ -138,10 +138,16 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    from duikou.exchange_io.exports import sheet_response
+    from duikou.exchange_io import exports
 
-    _form, qs = _filtered_enterprises(request)
-    return sheet_response("企业", qs, fmt, "enterprises")
+    return exports.respond(request, "investment.enterprises", fmt)
+
+
+def enterprises_table(user, params):
+    from duikou.exchange_io import exports
+
+    _form, qs = _filtered_enterprises(exports.as_request(user, params))
+    return exports.sheet_table("企业", qs, "enterprises")
 
 
 @login_required
@@ -293,10 +299,16 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 def policy_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    from duikou.exchange_io.exports import sheet_response
+    from duikou.exchange_io import exports
 
-    _form, qs = _filtered_policies(request)
-    return sheet_response("政策", qs, fmt, "policies")
+    return exports.respond(request, "investment.policies", fmt)
+
+
+def policies_table(user, params):
+    from duikou.exchange_io import exports
+
+    _form, qs = _filtered_policies(exports.as_request(user, params))
+    return exports.sheet_table("政策", qs, "policies")
 
 
 @login_required
@@ -410,9 +422,15 @@ def deal_list(request: HttpRequest) -> HttpResponse:
 def deal_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    from duikou.exchange_io.exports import sheet_response
+    from duikou.exchange_io import exports
 
-    return sheet_response("招商", _filtered_deals(request), fmt, "deals")
+    return exports.respond(request, "investment.deals", fmt)
+
+
+def deals_table(user, params):
+    from duikou.exchange_io import exports
+
+    return exports.sheet_table("招商", _filtered_deals(exports.as_request(user, params)), "deals")
 
 
 def _board_context(request: HttpRequest) -> dict:

@@ -34,3 +34,10 @@ class OrdersConfig(AppConfig):
         from duikou.orders import todo as orders_todo
 
         todo.register("orders", orders_todo.provider)
+
+        # Its list exports (duikou.exchange_io.exports).
+        from duikou.exchange_io import exports
+        from duikou.orders import views
+
+        exports.register("orders.demands", views.demands_table)
+        exports.register("orders.visits", views.visits_table)

@@ -19,8 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from duikou.core.history import history_entries
 from duikou.core.models import Division
-from duikou.core.viewutils import apply_service_error, is_htmx, page_of, xlsx_response
-from duikou.lib.xlsx import list_workbook
+from duikou.core.viewutils import apply_service_error, is_htmx, page_of
 from duikou.orders import scopes, services
 from duikou.orders.forms import (
     CancelForm,
@@ -143,12 +142,18 @@ def demand_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def demand_export(request: HttpRequest) -> HttpResponse:
+    from duikou.exchange_io import exports
+
+    return exports.respond(request, "orders.demands", "xlsx")
+
+
+def demands_table(user, params):
     """The filtered list as the 点单 sheet: its columns first, so that the file can be edited and
     imported again (/io/), then informational columns the importer passes over with a warning."""
-    from duikou.exchange_io import specs
+    from duikou.exchange_io import exports, specs
     from duikou.orders import sheets as demand_sheet
 
-    _form, qs = _filtered_demands(request)
+    _form, qs = _filtered_demands(exports.as_request(user, params))
     qs = qs.prefetch_related(
         _live_visit_prefetch(),
         Prefetch("preferred_experts", queryset=Person.objects.select_related("employer")),
@@ -165,24 +170,37 @@ def demand_export(request: HttpRequest) -> HttpResponse:
         _("服务开始"),
         _("服务结束"),
     ]
-    demands = list(qs)
-    rows = []
-    for d, row in zip(demands, demand_sheet.export_rows(demands), strict=True):
-        visit = d.live_visits[0] if d.live_visits else None
-        rows.append(
-            [
-                *row,
-                d.pk,
-                d.organisation.division.name,
-                d.get_skill_field_display(),
-                d.get_status_display(),
-                timezone.localtime(d.posted_at),
-                visit.expert.name if visit else "",
-                visit.start_date if visit else None,
-                visit.end_date if visit else None,
-            ]
-        )
-    return xlsx_response("demands", list_workbook(spec.name, headers, rows))
+
+    def rows():
+        for chunk in _chunks(exports.chunked(qs), exports.CHUNK):
+            for d, row in zip(chunk, demand_sheet.export_rows(chunk), strict=True):
+                visit = d.live_visits[0] if d.live_visits else None
+                yield [
+                    *row,
+                    d.pk,
+                    d.organisation.division.name,
+                    d.get_skill_field_display(),
+                    d.get_status_display(),
+                    timezone.localtime(d.posted_at),
+                    visit.expert.name if visit else "",
+                    visit.start_date if visit else None,
+                    visit.end_date if visit else None,
+                ]
+
+    return exports.Table(
+        title=spec.name, filename="demands", headers=headers, rows=rows, count=qs.count
+    )
+
+
+def _chunks(items, size: int):
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @login_required
@@ -387,10 +405,19 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def visit_export(request: HttpRequest) -> HttpResponse:
     """The filtered visit list as a schedule (排班表): names only, no ID number or phone."""
-    form, qs = _filtered_visits(request)
+    from duikou.exchange_io import exports
+
+    form, _qs = _filtered_visits(request)
     if form.is_bound and not form.is_valid():
         problems = "；".join(e for errors in form.errors.values() for e in errors)
         return HttpResponseBadRequest(_("筛选条件有误，未导出：%(e)s") % {"e": problems})
+    return exports.respond(request, "orders.visits", "xlsx")
+
+
+def visits_table(user, params):
+    from duikou.exchange_io import exports
+
+    form, qs = _filtered_visits(exports.as_request(user, params))
     qs = qs.select_related("demand__organisation__division", "expert__employer").order_by(
         "start_date", "demand__organisation__name", "pk"
     )
@@ -409,28 +436,30 @@ def visit_export(request: HttpRequest) -> HttpResponse:
         _("实际服务天数"),
         _("评价"),
     ]
-    rows = [
-        [
-            v.start_date,
-            v.end_date,
-            v.days,
-            v.expert.name,
-            v.demand.skill,
-            v.expert.employer.name,
-            v.demand.organisation.name,
-            v.demand.organisation.division.name,
-            v.demand.get_service_kind_display(),
-            v.demand.title,
-            v.get_status_display(),
-            v.delivered_days,
-            v.rating,
-        ]
-        for v in qs
-    ]
-    run = form.cleaned_data.get("run") if form.is_bound else None
-    title = _("排班表")
+
+    def rows():
+        for v in exports.chunked(qs):
+            yield [
+                v.start_date,
+                v.end_date,
+                v.days,
+                v.expert.name,
+                v.demand.skill,
+                v.expert.employer.name,
+                v.demand.organisation.name,
+                v.demand.organisation.division.name,
+                v.demand.get_service_kind_display(),
+                v.demand.title,
+                v.get_status_display(),
+                v.delivered_days,
+                v.rating,
+            ]
+
+    run = form.cleaned_data.get("run") if form.is_bound and form.is_valid() else None
     name = f"visits-run-{run}" if run else "visits"
-    return xlsx_response(name, list_workbook(title, headers, rows))
+    return exports.Table(
+        title=_("排班表"), filename=name, headers=headers, rows=rows, count=qs.count
+    )
 
 
 def _render_visit(request, visit: Visit, status: int = 200, **forms) -> HttpResponse:

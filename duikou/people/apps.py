@@ -31,3 +31,16 @@ class PeopleConfig(AppConfig):
         from duikou.people import todo as people_todo
 
         todo.register("people", people_todo.provider)
+
+        # Its list exports (duikou.exchange_io.exports): the masked list, and headquarters'
+        # unmasked one (asked for with a reason and logged by the view before it is built).
+        from duikou.exchange_io import exports
+        from duikou.people.views import people_list
+
+        exports.register("people.postings", people_list.postings_table, personal=True)
+        exports.register(
+            "people.postings_unmasked",
+            people_list.postings_unmasked_table,
+            formats=("xlsx",),
+            personal=True,
+        )

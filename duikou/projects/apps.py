@@ -34,3 +34,11 @@ class ProjectsConfig(AppConfig):
 
         todo.register("projects", projects_todo.provider)
         sweeps.register("project_alerts", notify.alerts_sweep)
+
+        # Its list exports (duikou.exchange_io.exports): rebuilt for the user in a background
+        # task when an xlsx is large; the engine knows no ledger.
+        from duikou.exchange_io import exports
+        from duikou.projects import views
+
+        exports.register("projects.projects", views.projects_table)
+        exports.register("projects.flows", views.flows_table)

@@ -101,33 +101,51 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, ctx)
 
 
+# The exports (registered with the Excel engine in apps.ready): CSV streams, a large xlsx is
+# built in the background for the user with the same filters (duikou.exchange_io.exports).
+
+
+def projects_table(user, params):
+    from duikou.exchange_io import exports
+
+    _form, qs, _cancelled = _filtered_projects(exports.as_request(user, params))
+    return exports.sheet_table("项目", qs, "projects")
+
+
+def flows_table(user, params):
+    """The money flows of the projects the list's filters select."""
+    from duikou.exchange_io import exports
+
+    _form, qs, _cancelled = _filtered_projects(exports.as_request(user, params))
+    flows = (
+        scopes.flows_for_user(user)
+        .filter(project__in=qs.values("pk"))
+        .select_related("project")
+        .order_by("project__code", "date", "pk")
+        # the sheet's columns only: a million flows are a million model instances
+        .only("project__code", "date", "type", "source", "amount", "voucher", "note")
+    )
+    return exports.sheet_table("资金", flows, "flows")
+
+
 @login_required
 @require_GET
 def project_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    from duikou.exchange_io.exports import sheet_response
+    from duikou.exchange_io import exports
 
-    _form, qs, _cancelled = _filtered_projects(request)
-    return sheet_response("项目", qs, fmt, "projects")
+    return exports.respond(request, "projects.projects", fmt)
 
 
 @login_required
 @require_GET
 def flow_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The money flows of the projects the list's filters select."""
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    from duikou.exchange_io.exports import sheet_response
+    from duikou.exchange_io import exports
 
-    _form, qs, _cancelled = _filtered_projects(request)
-    flows = (
-        scopes.flows_for_user(request.user)
-        .filter(project__in=qs.values("pk"))
-        .select_related("project")
-        .order_by("project__code", "date", "pk")
-    )
-    return sheet_response("资金", flows, fmt, "flows")
+    return exports.respond(request, "projects.flows", fmt)
 
 
 # One project ---------------------------------------------------------------------------------

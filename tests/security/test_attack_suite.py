@@ -126,6 +126,11 @@ TABLE: dict[str, Rule] = {
     "exchange_io:batch_undo": W(("HD", "HW"), "import_batch"),
     "exchange_io:batch_retry": W(("HD", "HW"), "import_batch"),
     "exchange_io:templates": R(ALL),
+    # Background exports: a job and its file are its user's alone (headquarters neither)
+    "exchange_io:export_list": R(ALL),
+    "exchange_io:export_job": R(("D", "W"), "export_job"),
+    "exchange_io:export_status": R(("D", "W"), "export_job"),
+    "exchange_io:export_download": R(("D", "W"), "export_job"),
     "exchange_io:template_all": R(ALL),
     "exchange_io:template": R(ALL, "sheet"),
     # Investment: the two lists and the events are read by headquarters, county teams and the

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from duikou.api import services as api_services
 from duikou.consumption import services as consumption_services
-from duikou.exchange_io.models import ImportBatch
+from duikou.exchange_io.models import ExportJob, ImportBatch
 from duikou.investment import services as invest_services
 from duikou.orders.models import DemandStatus, PlanningRun, Visit
 from duikou.people import services as people_services
@@ -54,6 +54,24 @@ def _import_batch(user) -> ImportBatch:
     batch.error_file.save("book-errors.xlsx", ContentFile(b"PK\x03\x04"), save=False)
     batch.save()
     return batch
+
+
+def _export_job(user) -> ExportJob:
+    """A finished background export of the user's, its file still there to download."""
+    job = ExportJob(
+        user=user,
+        export="projects.projects",
+        title="项目",
+        filename="projects.xlsx",
+        status=ExportJob.Status.DONE,
+        rows_total=1,
+        rows_done=1,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    job.file.save("projects.xlsx", ContentFile(b"PK\x03\x04"), save=False)
+    job.save()
+    return job
 
 
 def _notice(user):
@@ -197,6 +215,7 @@ class AttackWorld:
                 "demand": open_dulan.pk,
                 "visit": dulan_visit.pk,
                 "import_batch": _import_batch(reg.dulan_team).pk,
+                "export_job": _export_job(reg.dulan_team).pk,
                 "deal": dulan_deal.pk,
                 "channel": dulan_channel.pk,
                 "sale": dulan_sale.pk,
@@ -218,6 +237,7 @@ class AttackWorld:
                 "demand": open_wulan.pk,
                 "visit": wulan_visit.pk,
                 "import_batch": _import_batch(reg.wulan_team).pk,
+                "export_job": _export_job(reg.wulan_team).pk,
                 "deal": wulan_deal.pk,
                 "channel": shops.other_shop.pk,
                 "sale": shops.other_lamb.pk,

@@ -19,8 +19,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from duikou.core import crypto
-from duikou.core.viewutils import is_htmx, page_of, xlsx_response
-from duikou.lib.xlsx import list_workbook
+from duikou.core.viewutils import is_htmx, page_of
+from duikou.exchange_io import exports
 from duikou.people import scopes, selectors, services
 from duikou.people.forms import IdLookupForm, PeopleFilterForm, ReasonForm, haixi_divisions
 from duikou.people.identity import looks_like_id_number, normalise_id_number
@@ -192,10 +192,6 @@ def person_export(request: HttpRequest) -> HttpResponse:
         if not scopes.can_reveal(request.user):
             raise PermissionDenied
         params = QueryDict(request.POST.get("query", ""))
-    _form, _people, postings = _filtered(request, params)
-    postings = postings.select_related("person").order_by("person__name", "start_date")
-    personal = _personal(request)
-    headers = selectors.sheet_headers(personal=personal)
     if unmasked:
         reason_form = ReasonForm(request.POST)
         if not reason_form.is_valid():
@@ -204,6 +200,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
                 reverse("people:person_list") + ("?" + params.urlencode() if params else "")
             )
         try:
+            _form, _people, postings = _filtered(request, params)
             services.unmasked_export_log(
                 actor=request.user,
                 reason=reason_form.cleaned_data["reason"],
@@ -214,23 +211,45 @@ def person_export(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("people:person_list")
+        return exports.respond(request, "people.postings_unmasked", "xlsx", params)
+    return exports.respond(request, "people.postings", "xlsx", params)
+
+
+def _postings_table(user, params: QueryDict, *, unmasked: bool):
+    """The postings of the list as the 人员 sheet, for this user with these filters: masked, or
+    (headquarters only) unmasked — the view has logged the unmasked export with its reason."""
+    request = exports.as_request(user, params)
+    if unmasked and not scopes.can_reveal(user):
+        raise PermissionDenied
+    _form, _people, postings = _filtered(request, params)
+    postings = postings.select_related(
+        "person", "sending_org", "pairing_city", "host_org", "host_department", "batch"
+    ).order_by("person__name", "start_date", "pk")
+    personal = _personal(request)
+    if unmasked:
         note = _("本文件含完整身份证号和联系电话，导出已记录。请妥善保管，用后删除。")
-        content = list_workbook(
-            "人员", headers, selectors.sheet_rows(postings, personal=True, unmasked=True), note=note
-        )
-        return xlsx_response("people-unmasked", content)
-    note = (
-        _("身份证号、联系电话已脱敏。")
-        if personal
-        else _("按权限不含身份证号、联系电话等个人信息。")
-    )
-    content = list_workbook(
-        "人员",
-        headers,
-        selectors.sheet_rows(postings, personal=personal, unmasked=False),
+    elif personal:
+        note = _("身份证号、联系电话已脱敏。")
+    else:
+        note = _("按权限不含身份证号、联系电话等个人信息。")
+    return exports.Table(
+        title="人员",
+        filename="people-unmasked" if unmasked else "people",
+        headers=selectors.sheet_headers(personal=personal or unmasked),
+        rows=lambda: selectors.sheet_rows(
+            exports.chunked(postings), personal=personal or unmasked, unmasked=unmasked
+        ),
+        count=postings.count,
         note=note,
     )
-    return xlsx_response("people", content)
+
+
+def postings_table(user, params: QueryDict):
+    return _postings_table(user, params, unmasked=False)
+
+
+def postings_unmasked_table(user, params: QueryDict):
+    return _postings_table(user, params, unmasked=True)
 
 
 def _loggable(params: QueryDict) -> str:
