@@ -230,7 +230,8 @@ def _filtered_sales(request: HttpRequest):
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(Q(channel__name__icontains=q) | Q(product__name__icontains=q))
-    return qs.order_by("-date", "channel__name", "product__name")
+    # pk last: a total order, so the last pages read from the other end (core.viewutils.page_of)
+    return qs.order_by("-date", "channel__name", "product__name", "pk")
 
 
 @login_required
