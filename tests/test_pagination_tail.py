@@ -73,3 +73,13 @@ def test_page_of_takes_the_page_from_the_query_string(users):
     assert [u.username for u in page] == [f"u{i:03d}" for i in range(50, 61)]
     junk = page_of(RequestFactory().get("/", {"page": "x"}), users.order_by("username"))
     assert junk.number == 1
+
+
+def test_a_count_already_known_is_not_asked_again(users):
+    qs = users.order_by("username")
+    with CaptureQueriesContext(connection) as ctx:
+        page = page_of(RequestFactory().get("/", {"page": "3"}), qs, count=61)
+        rows = [u.username for u in page]
+    assert rows == [f"u{i:03d}" for i in range(50, 61)]
+    assert len(ctx.captured_queries) == 1
+    assert "COUNT(" not in ctx.captured_queries[0]["sql"].upper()

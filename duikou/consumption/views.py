@@ -241,7 +241,7 @@ def sale_list(request: HttpRequest) -> HttpResponse:
     qs = _filtered_sales(request)
     totals = qs.aggregate(sold=Sum("sold"), ordered=Sum("ordered"), n=Count("pk"))
     ctx = {
-        "page": page_of(request, qs),
+        "page": page_of(request, qs, count=totals["n"]),
         "total_sold": _yuan(totals["sold"]),
         "total_ordered": _yuan(totals["ordered"]),
         "count": totals["n"],

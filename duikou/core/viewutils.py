@@ -81,8 +81,13 @@ def _totally_ordered(qs) -> bool:
     return bool(field.primary_key or field.unique)
 
 
-def page_of(request: HttpRequest, qs, size: int = PAGE_SIZE) -> Page:
-    return TailPaginator(qs, size).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, qs, size: int = PAGE_SIZE, count: int | None = None) -> Page:
+    """The page the query string asks for; `count`: the number of rows when the view has
+    already counted them (a list's totals), so that the paginator does not count again."""
+    paginator = TailPaginator(qs, size)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get("page"))
 
 
 def is_htmx(request: HttpRequest) -> bool:
