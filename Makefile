@@ -88,6 +88,7 @@ bench: install
 	$(BIN)/python bench/planning_bench.py
 	$(BIN)/python bench/orders_platform.py
 	$(BIN)/python bench/export_rss.py
+	$(BIN)/python bench/scale.py --runs 5
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -250,6 +250,10 @@ DUIKOU_EXPORT_KEEP_HOURS = int(env_str("DUIKOU_EXPORT_KEEP_HOURS", "24"))
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # A persistent connection broken by a database restart is noticed and replaced.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: on the figures' aggregates over 1M rows it costs seconds of compiling
+    # for queries that run in under one (EXPLAIN ANALYZE in docs/performance.md).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = (_pg_options.get("options", "") + " -c jit=off").strip()
 # Uploads and generated files appear whole or not at all (a full disk leaves no half file).
 STORAGES = {
     "default": {"BACKEND": "duikou.core.files.AtomicFileSystemStorage"},

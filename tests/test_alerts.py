@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from duikou.projects import services
-from duikou.projects.alerts import compute_alerts
+from duikou.projects.alerts import alert_summary, by_project, compute_alerts, light_alerts
 from duikou.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,38 @@ def make(reg, code, **extra):
 
 
 def kinds(projects=None, today=TODAY):
-    return {(a.project.code, a.kind) for a in compute_alerts(Project.objects.all(), today)}
+    full = [
+        (a.project.code, a.kind, a.message) for a in compute_alerts(Project.objects.all(), today)
+    ]
+    # The rows path (dashboard counts, the list's alert filter) finds the same, in the same order.
+    light = [
+        (a.project.code, a.kind, a.message) for a in light_alerts(Project.objects.all(), today)
+    ]
+    assert light == full
+    return {(code, kind) for code, kind, _message in full}
+
+
+def test_the_summary_counts_every_alert_and_builds_only_the_worst_projects(
+    reg, django_assert_max_num_queries
+):
+    for i in range(5):
+        make(
+            reg,
+            f"S{i}",
+            status="立项",
+            planned_start=dt.date(2023, 1, 1),
+            planned_finish=dt.date(2023, 3, 1),
+        )
+    make(reg, "S9", status="在建", actual_start=dt.date(2023, 5, 1))
+    rows = by_project(compute_alerts(Project.objects.all(), TODAY))
+    with django_assert_max_num_queries(2):
+        count, projects, worst = alert_summary(Project.objects.all(), 3, TODAY)
+        names = [(r.project.code, r.project.name, r.project.county.name, r.labels) for r in worst]
+    assert (count, projects) == (sum(len(r.alerts) for r in rows), len(rows)) == (11, 6)
+    assert names == [
+        (r.project.code, r.project.name, r.project.county.name, r.labels) for r in rows[:3]
+    ]
+    assert all(isinstance(r.project, Project) for r in worst)
 
 
 def test_a_project_not_started_30_days_after_its_planned_start_is_flagged(reg):

@@ -230,7 +230,8 @@ def _filtered_sales(request: HttpRequest):
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(Q(channel__name__icontains=q) | Q(product__name__icontains=q))
-    return qs.order_by("-date", "channel__name", "product__name")
+    # pk last: a total order, so the last pages read from the other end (core.viewutils.page_of)
+    return qs.order_by("-date", "channel__name", "product__name", "pk")
 
 
 @login_required
@@ -240,7 +241,7 @@ def sale_list(request: HttpRequest) -> HttpResponse:
     qs = _filtered_sales(request)
     totals = qs.aggregate(sold=Sum("sold"), ordered=Sum("ordered"), n=Count("pk"))
     ctx = {
-        "page": page_of(request, qs),
+        "page": page_of(request, qs, count=totals["n"]),
         "total_sold": _yuan(totals["sold"]),
         "total_ordered": _yuan(totals["ordered"]),
         "count": totals["n"],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -37,8 +38,56 @@ def year_param(request: HttpRequest, name: str = "year", default: int | None = N
     return int_param(request, name, YEAR_MIN, YEAR_MAX, default)
 
 
-def page_of(request: HttpRequest, qs, size: int = PAGE_SIZE) -> Page:
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+class TailPaginator(Paginator):
+    """A paginator whose pages past the middle are read from the other end.
+
+    OFFSET makes the database walk and drop every row before the page: the last page of a
+    2M-row list walks 2M rows. Past the middle, the same rows are the first ones of the
+    reversed ordering, so they are read with the reversed ORDER BY and the smaller offset
+    (count - end of page) and put back in order. The rows are the same only when the ordering
+    is total, so this is done only for a queryset whose last ordering term is a unique field
+    (its pk, a unique code); any other list pages as Django's Paginator does.
+    """
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        count = self.count
+        if top + self.orphans >= count:
+            top = count
+        qs = self.object_list
+        if bottom * 2 <= count or not _totally_ordered(qs):
+            return self._get_page(qs[bottom:top], number, self)
+        rows = list(qs.reverse()[count - top : count - bottom])
+        rows.reverse()
+        return self._get_page(rows, number, self)
+
+
+def _totally_ordered(qs) -> bool:
+    """Whether `qs` is a queryset ordered explicitly, its last term a unique field of its model."""
+    if not isinstance(qs, QuerySet) or not qs.query.order_by or qs.query.distinct:
+        return False
+    last = qs.query.order_by[-1]
+    if not isinstance(last, str):
+        return False
+    name = last.lstrip("-")
+    if name == "pk":
+        return True
+    try:
+        field = qs.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return bool(field.primary_key or field.unique)
+
+
+def page_of(request: HttpRequest, qs, size: int = PAGE_SIZE, count: int | None = None) -> Page:
+    """The page the query string asks for; `count`: the number of rows when the view has
+    already counted them (a list's totals), so that the paginator does not count again."""
+    paginator = TailPaginator(qs, size)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get("page"))
 
 
 def is_htmx(request: HttpRequest) -> bool:

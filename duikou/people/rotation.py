@@ -83,11 +83,18 @@ def rotations(postings: QuerySet[Posting], today: dt.date) -> list[Rotation]:
         .filter(hosts)
         .filter(start_date__gt=min(p.start_date for p in ending))
     )
+    # By host department: each posting looks among its own department's postings only (a
+    # scan of every candidate for every ending posting took seconds at 100,000 postings).
+    by_host: dict[tuple, list[Posting]] = {}
+    for c in candidates:
+        by_host.setdefault((c.host_org_id, c.host_department_id), []).append(c)
     return [
         Rotation(
             posting=p,
             days_left=(p.end_date - today).days,
-            successor=_successor(p, candidates, t["successor_days"]),
+            successor=_successor(
+                p, by_host.get((p.host_org_id, p.host_department_id), []), t["successor_days"]
+            ),
         )
         for p in ending
     ]

@@ -164,6 +164,8 @@ class Project(Recorded):
             models.Index(fields=["year", "category"]),
             models.Index(fields=["county", "year"]),
             models.Index(fields=["status"]),
+            # The project list's order (-year, code): its pages read the index.
+            models.Index(fields=["-year", "code"], name="project_list_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -264,7 +266,11 @@ class MoneyFlow(Recorded):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="flow_amount_positive"),
         ]
-        indexes = [models.Index(fields=["date", "type"])]
+        indexes = [
+            models.Index(fields=["date", "type"]),
+            # Per-project sums of one type (list columns, alerts, totals) from the index alone.
+            models.Index(fields=["project", "type", "amount"], name="flow_project_type_amount"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.type} {self.amount} ({self.voucher})"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from duikou.core.history import history_entries
 from duikou.core.vocab import FlowType, FundingSource, ProjectStatus
 from duikou.lib.money import format_wan, yuan_to_fen
-from duikou.projects.alerts import KINDS, Alert, compute_alerts, flow_sum
+from duikou.projects.alerts import KINDS, Alert, flow_sum, light_alerts
 from duikou.projects.models import FlowEvidence, MoneyFlow, ProgressReport, Project
 from duikou.projects.services import flow_totals
 
@@ -125,7 +125,7 @@ def list_totals(qs: QuerySet[Project], *, include_cancelled: bool = False) -> di
 
 def with_alert(qs: QuerySet[Project], kind: str) -> QuerySet[Project]:
     """The projects of `qs` that raise an alert of this kind today."""
-    pks = {a.project.pk for a in compute_alerts(qs) if a.kind == kind}
+    pks = {a.project.pk for a in light_alerts(qs) if a.kind == kind}
     return qs.filter(pk__in=pks)
 
 

@@ -11,8 +11,7 @@ from duikou.core.vocab import FlowType, PairingKind, Side
 from duikou.people.rotation import dashboard_panel as people_dashboard_panel
 from duikou.projects import scopes as projects_scopes
 from duikou.projects import selectors as project_selectors
-from duikou.projects.alerts import by_project as alerts_by_project
-from duikou.projects.alerts import compute_alerts
+from duikou.projects.alerts import alert_summary
 from duikou.reports import figures
 from duikou.reports.views_orders import dashboard_panel as orders_dashboard_panel
 from duikou.reports.views_sales import dashboard_panel as sales_dashboard_panel
@@ -25,10 +24,11 @@ def _projects_panel(data: dict, user, year: int) -> dict:
     """The year's projects and money (from figures) and the alerts of the year's projects, and of
     the earlier years' projects still open, in the user's scope, one row per project listing
     all its alerts."""
-    alerts = compute_alerts(
-        project_selectors.watched_in_year(projects_scopes.projects_for_user(user), year)
+    # Counted on plain rows; only the worst few projects are built (tens of thousands watched).
+    alert_count, alert_projects, worst = alert_summary(
+        project_selectors.watched_in_year(projects_scopes.projects_for_user(user), year),
+        WORST_PROJECTS,
     )
-    rows = alerts_by_project(alerts)
     return {
         "count": data["projects"]["count"],
         "aid": project_selectors.wan_number(Decimal(data["projects"]["aid"])),
@@ -36,11 +36,13 @@ def _projects_panel(data: dict, user, year: int) -> dict:
             {"label": t.label, "wan": project_selectors.wan_number(Decimal(data["flows"][t.value]))}
             for t in FlowType
         ],
-        "alert_count": len(alerts),
-        "alert_projects": len(rows),
-        "worst": rows[:WORST_PROJECTS],
+        "alert_count": alert_count,
+        "alert_projects": alert_projects,
+        "worst": worst,
         "zero": not (
-            data["projects"]["count"] or alerts or any(Decimal(v) for v in data["flows"].values())
+            data["projects"]["count"]
+            or alert_count
+            or any(Decimal(v) for v in data["flows"].values())
         ),
     }
 

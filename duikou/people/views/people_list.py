@@ -133,7 +133,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": _posting_rows(page, postings, timezone.localdate()),
-        "total": people.count(),
+        "total": page.paginator.count,
         "q_value": request.GET.get("q", ""),
         "divisions": haixi_divisions(),
         "batches": Batch.objects.all(),
