@@ -54,7 +54,8 @@ from tests.test_orders_demands import make_demand
 from tests.test_people_common import field_key, person, posting  # noqa: F401 - fixture
 from tests.test_projects_views import make, pdf, png, record
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("field_key")]
+# A sweep of every page (tests/conftest.py): run once per `make test`, on PostgreSQL.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("field_key"), pytest.mark.sweep]
 
 #: how many records of every kind `grow` adds per county (and per enlarged detail record)
 MORE = 4
