@@ -180,7 +180,7 @@ def test_user_menu_switches_to_english(page, sign_in, browser_reg):
     sign_in(page, "hq")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
-    page.click("details.dropdown summary")
+    page.click("#user-menu summary")
     with page.expect_navigation():
         page.get_by_role("button", name="English").click()
 
