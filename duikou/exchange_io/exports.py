@@ -115,24 +115,36 @@ def csv_bytes(sheet: str, objects: Iterable) -> Iterator[bytes]:
     yield buf.getvalue().encode("utf-8")
 
 
+#: the template columns that hold long names: wider in an exported sheet
+_WIDE = ("项目名称", "协议名称", "实施单位", "支援方单位", "受援方单位")
+
+
+def _spec_width(column) -> int:
+    if column.name in _WIDE:
+        return 30
+    return 12 if column.kind in (specs.DATE, specs.MONEY) else 16
+
+
+def _begin_sheet(ws, headers: Sequence[str], widths: Sequence[int]) -> None:
+    """A write-only sheet's column widths, frozen header row and bold header (before any row)."""
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+
+
 def xlsx_bytes(sheet: str, objects: Iterable) -> bytes:
     spec = specs.get(sheet)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(spec.name)
     dates = {i for i, c in enumerate(spec.columns) if c.kind == specs.DATE}
-    for i, column in enumerate(spec.columns, start=1):
-        width = 12 if column.kind in (specs.DATE, specs.MONEY) else 16
-        if column.name in ("项目名称", "协议名称", "实施单位", "支援方单位", "受援方单位"):
-            width = 30
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for text in spec.headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+    _begin_sheet(ws, spec.headers, [_spec_width(column) for column in spec.columns])
     for row in rows(sheet, objects):
         out = []
         for i, value in enumerate(row):
@@ -302,24 +314,14 @@ def write_xlsx(table: Table, out: IO[bytes], progress: Callable[[int], None] | N
         head.append(row)
         if len(head) >= 200:
             break
+    widths = []
     for i, text in enumerate(table.headers, start=1):
         if spec is not None:
-            column = spec.columns[i - 1]
-            width = 12 if column.kind in (specs.DATE, specs.MONEY) else 16
-            if column.name in ("项目名称", "协议名称", "实施单位", "支援方单位", "受援方单位"):
-                width = 30
+            widths.append(_spec_width(spec.columns[i - 1]))
         else:
             width = max([_width(text), *(_width(_plain(r[i - 1])) for r in head if len(r) >= i)])
-            width = min(max(width + 2, 8), 60)
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for text in table.headers:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+            widths.append(min(max(width + 2, 8), 60))
+    _begin_sheet(ws, table.headers, widths)
     n = 0
     for row in _chain(head, source):
         out_row = []
