@@ -191,7 +191,9 @@ def test_two_workers_run_each_task_exactly_once(settings, tmp_path):
         deadline = time.monotonic() + 90
         while WorkerBeat.objects.count() < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        ids = [ping.enqueue(n).id for n in range(60)]
+        # Each task holds its worker 50 ms: one worker alone would need 3 s, so the other,
+        # polling every 0.1 s, always gets some (without it one fast worker may take them all).
+        ids = [ping.enqueue(n, hold=0.05).id for n in range(60)]
         while time.monotonic() < deadline:
             if DBTaskResult.objects.filter(id__in=ids, status="SUCCESSFUL").count() == len(ids):
                 break

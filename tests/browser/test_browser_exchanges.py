@@ -51,6 +51,12 @@ def test_a_county_team_records_an_event_and_finds_it_in_the_calendar(
     with page.expect_navigation():
         page.click("#save")
     assert page.locator("img.exch-photo").count() == 1
+    # The photo loads lazily: wait until the browser has it, then check it is the picture.
+    page.locator("img.exch-photo").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img.exch-photo');"
+        " return i.complete && i.naturalWidth > 0 }"
+    )
     assert page.locator("img.exch-photo").evaluate("img => img.naturalWidth") == 64
     assert "139****5678" in page.locator("#participants").inner_text()
     page.screenshot(path=artifacts / "exchanges-event.png", full_page=True)

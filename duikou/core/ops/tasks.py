@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 
 from django_tasks import task
 
 
 @task()
-def ping(n: int = 0) -> dict:
+def ping(n: int = 0, hold: float = 0.0) -> dict:
+    """`hold` keeps the worker busy that many seconds (at most 5): a second worker then takes
+    its share of a batch, which shows that several workers split one queue."""
+    if hold > 0:
+        time.sleep(min(hold, 5.0))
     return {"n": n, "host": socket.gethostname(), "pid": os.getpid()}
